@@ -1,0 +1,74 @@
+//! Case and accent folding.
+//!
+//! Lower-cases, then removes the combining diacritics of the Latin, Greek and
+//! Cyrillic scripts (U+0300–U+036F after canonical decomposition) and the
+//! Arabic short-vowel marks, so `Guaidó` and `Guaido`, `députés` and `deputes`
+//! meet. Marks that are letters' vowels in other scripts (Devanagari matras,
+//! Thai vowels) are kept: removing them would merge unrelated words.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Appends the folded form of `word` to `out`.
+pub fn fold_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        return;
+    }
+    let lower = word.to_lowercase();
+    for c in lower.nfd() {
+        if is_combining_mark(c) && is_foldable_mark(c) {
+            continue;
+        }
+        match c {
+            'ς' => out.push('σ'),
+            'ß' => out.push_str("ss"),
+            'ı' => out.push('i'),
+            'ø' => out.push('o'),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'đ' => out.push('d'),
+            'ł' => out.push('l'),
+            '\u{0640}' => {} // Arabic tatweel
+            _ => out.push(c),
+        }
+    }
+}
+
+/// The folded form of `word`.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+fn is_foldable_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0670 | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn folds_case_and_accents() {
+        for (input, want) in [
+            ("Guaidó", "guaido"),
+            ("DÉPUTÉS", "deputes"),
+            ("Crónica", "cronica"),
+            ("Straße", "strasse"),
+            ("ΚΑΛΗΜΈΡΑ", "καλημερα"),
+            ("λόγος", "λογοσ"),
+            ("İstanbul", "istanbul"),
+            ("Ёлка", "елка"),
+        ] {
+            assert_eq!(fold(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn keeps_vowel_signs_of_other_scripts() {
+        assert_eq!(fold("पैंथर्स"), "पैंथर्स");
+        assert_eq!(fold("ที่นี่"), "ที่นี่");
+    }
+}

@@ -1,0 +1,79 @@
+//! Snowball stemmers (frostem, the crate tantivy's own `Stemmer` wraps) by
+//! ISO 639-1 language code.
+
+use frostem::{Algorithm, Stemmer};
+
+/// The Snowball algorithm for an ISO 639-1 (or 639-3) code, if there is one.
+pub fn algorithm(lang: &str) -> Option<Algorithm> {
+    Some(match lang {
+        "ar" => Algorithm::Arabic,
+        "hy" => Algorithm::Armenian,
+        "eu" => Algorithm::Basque,
+        "ca" => Algorithm::Catalan,
+        "cs" => Algorithm::Czech,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "eo" => Algorithm::Esperanto,
+        "et" => Algorithm::Estonian,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hi" => Algorithm::Hindi,
+        "hu" => Algorithm::Hungarian,
+        "id" => Algorithm::Indonesian,
+        "ga" => Algorithm::Irish,
+        "it" => Algorithm::Italian,
+        "lt" => Algorithm::Lithuanian,
+        "ne" => Algorithm::Nepali,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "fa" => Algorithm::Persian,
+        "pl" => Algorithm::Polish,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "sr" => Algorithm::Serbian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        "yi" => Algorithm::Yiddish,
+        _ => return None,
+    })
+}
+
+/// Every language code that has a stemmer, for query expansion.
+pub const STEMMED_LANGUAGES: &[&str] = &[
+    "ar", "ca", "cs", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa", "fi", "fr", "ga", "hi",
+    "hu", "hy", "id", "it", "lt", "nb", "ne", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sr", "sv",
+    "ta", "tr", "yi",
+];
+
+/// A stemmer for `lang`, if it has one.
+pub fn stemmer(lang: &str) -> Option<Stemmer> {
+    algorithm(lang).map(Stemmer::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_language_has_a_stemmer() {
+        for lang in STEMMED_LANGUAGES {
+            assert!(stemmer(lang).is_some(), "{lang}");
+        }
+        assert!(stemmer("zh").is_none());
+    }
+
+    #[test]
+    fn stems_plurals() {
+        assert_eq!(stemmer("en").unwrap().stem("lawmakers"), "lawmak");
+        assert_eq!(stemmer("en").unwrap().stem("lawmaker"), "lawmak");
+        assert_eq!(
+            stemmer("es").unwrap().stem("diputados"),
+            stemmer("es").unwrap().stem("diputado")
+        );
+    }
+}

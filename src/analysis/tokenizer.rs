@@ -1,0 +1,363 @@
+//! Word segmentation: UAX#29 words (unicode-segmentation) plus the cases news
+//! and tweets need — links kept whole, `#hashtags` and `@mentions` searchable
+//! with and without their sigil, apostrophes splitting elisions and
+//! possessives, and overlapping character bigrams for scripts written without
+//! spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese, Tibetan).
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Longest token kept, in bytes; longer runs (base64 blobs, a 50 MB line
+/// without spaces) are dropped rather than indexed as junk.
+pub const MAX_TOKEN_BYTES: usize = 128;
+
+/// What a raw token is, which decides how it is normalized and stemmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordKind {
+    /// An ordinary word of a space-separated script: folded and stemmed.
+    Word,
+    /// A number or a word with digits: folded, never stemmed.
+    Number,
+    /// A `#hashtag` or `@mention` with its sigil (the bare word follows at the
+    /// same position).
+    Tag,
+    /// A link, kept whole.
+    Link,
+    /// A character bigram (or lone character) of a script without spaces.
+    Gram,
+}
+
+/// One raw token: a slice of the input with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawToken {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset past the last byte.
+    pub end: usize,
+    /// Token position (tokens sharing a position are alternatives).
+    pub position: usize,
+    /// How to treat it.
+    pub kind: WordKind,
+}
+
+/// True for characters of scripts that do not separate words with spaces.
+pub fn is_spaceless(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x0F00..=0x0FFF    // Tibetan
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+        | 0x19E0..=0x19FF    // Khmer symbols
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x31F0..=0x31FF    // Katakana extensions
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F    // half-width Katakana
+        | 0x20000..=0x3134F) // CJK extensions B–G
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+/// Byte length of a link starting at `rest`, if one starts there.
+fn link_len(rest: &str) -> Option<usize> {
+    const PREFIXES: [&str; 4] = ["https://", "http://", "www.", "pic.twitter.com/"];
+    let head = rest.get(..16.min(rest.len())).unwrap_or(rest);
+    let starts = PREFIXES.iter().any(|p| {
+        head.len() >= p.len() && head.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+    });
+    if !starts {
+        return None;
+    }
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '“' | '”' | '«' | '»'))
+        .unwrap_or(rest.len());
+    let link = rest[..end].trim_end_matches(|c: char| {
+        matches!(
+            c,
+            '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '\'' | '’' | '…'
+        )
+    });
+    // "http" alone (anonymised tweets) or "www." is not a link.
+    let min = if link.starts_with(['w', 'W']) { 5 } else { 9 };
+    (link.len() >= min).then_some(link.len())
+}
+
+/// Splits `text` into raw tokens. Offsets are byte offsets into `text`, always
+/// on char boundaries, strictly increasing in `start` (bar the bare word of a
+/// tag, which shares its tag's end).
+pub fn tokenize(text: &str) -> Vec<RawToken> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    Segmenter::new(text, &mut out).run();
+    out
+}
+
+struct Segmenter<'t, 'o> {
+    text: &'t str,
+    out: &'o mut Vec<RawToken>,
+    position: usize,
+    /// Pending run of spaceless-script characters: (start, end).
+    run: Option<(usize, usize)>,
+}
+
+impl<'t, 'o> Segmenter<'t, 'o> {
+    fn new(text: &'t str, out: &'o mut Vec<RawToken>) -> Self {
+        Segmenter {
+            text,
+            out,
+            position: 0,
+            run: None,
+        }
+    }
+
+    fn push(&mut self, start: usize, end: usize, kind: WordKind) {
+        if end - start > MAX_TOKEN_BYTES {
+            return;
+        }
+        self.out.push(RawToken {
+            start,
+            end,
+            position: self.position,
+            kind,
+        });
+        self.position += 1;
+    }
+
+    fn run(mut self) {
+        let text = self.text;
+        let segments = text.split_word_bound_indices().peekable();
+        let mut skip_until = 0;
+        let mut pending_sigil: Option<usize> = None;
+        for (start, seg) in segments {
+            if start < skip_until {
+                continue;
+            }
+            let first = seg.chars().next().unwrap_or(' ');
+            if first.is_ascii_alphabetic()
+                && let Some(len) = link_len(&text[start..])
+            {
+                self.flush_run();
+                self.push(start, start + len, WordKind::Link);
+                skip_until = start + len;
+                pending_sigil = None;
+                continue;
+            }
+            if seg == "#" || seg == "@" || seg == "＃" {
+                self.flush_run();
+                pending_sigil = Some(start);
+                continue;
+            }
+            let sigil = pending_sigil.take();
+            if !seg.chars().any(is_word_char) {
+                self.flush_run();
+                continue;
+            }
+            if seg.chars().any(is_spaceless) {
+                self.add_spaceless(start, seg);
+                continue;
+            }
+            self.flush_run();
+            let end = start + seg.len();
+            match sigil {
+                Some(s) if s + text[s..].chars().next().map_or(1, char::len_utf8) == start => {
+                    // The tag as written, then its bare word at the same position.
+                    if end - s <= MAX_TOKEN_BYTES {
+                        self.out.push(RawToken {
+                            start: s,
+                            end,
+                            position: self.position,
+                            kind: WordKind::Tag,
+                        });
+                    }
+                    self.push_word(start, seg);
+                }
+                _ => self.push_word(start, seg),
+            }
+        }
+        self.flush_run();
+    }
+
+    /// An ordinary word, split at apostrophes ("l’extérieur" → l, extérieur).
+    fn push_word(&mut self, start: usize, seg: &str) {
+        let mut piece_start = 0;
+        for (i, c) in seg.char_indices() {
+            if is_apostrophe(c) {
+                self.push_piece(start, &seg[piece_start..i], piece_start);
+                piece_start = i + c.len_utf8();
+            }
+        }
+        self.push_piece(start, &seg[piece_start..], piece_start);
+    }
+
+    fn push_piece(&mut self, base: usize, piece: &str, offset: usize) {
+        if piece.is_empty() || !piece.chars().any(is_word_char) {
+            return;
+        }
+        let kind = if piece.chars().any(|c| c.is_numeric()) {
+            WordKind::Number
+        } else {
+            WordKind::Word
+        };
+        let start = base + offset;
+        self.push(start, start + piece.len(), kind);
+    }
+
+    /// Characters of spaceless scripts accumulate into one run, which becomes
+    /// overlapping bigrams when it ends.
+    fn add_spaceless(&mut self, start: usize, seg: &str) {
+        let end = start + seg.len();
+        match &mut self.run {
+            Some((_, run_end)) if *run_end == start => *run_end = end,
+            _ => {
+                self.flush_run();
+                self.run = Some((start, end));
+            }
+        }
+    }
+
+    fn flush_run(&mut self) {
+        let Some((start, end)) = self.run.take() else {
+            return;
+        };
+        let run = &self.text[start..end];
+        // Bigram over letters; combining marks stay with the letter before them.
+        let units: Vec<(usize, usize)> = unit_bounds(run)
+            .map(|(s, e)| (start + s, start + e))
+            .collect();
+        if units.len() == 1 {
+            let (s, e) = units[0];
+            self.push(s, e, WordKind::Gram);
+            return;
+        }
+        for pair in units.windows(2) {
+            self.push(pair[0].0, pair[1].1, WordKind::Gram);
+        }
+    }
+}
+
+/// Units of a spaceless run: each base character with its combining marks.
+fn unit_bounds(run: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut iter = run.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, c) = iter.next()?;
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, next)) = iter.peek() {
+            if is_mark(next) {
+                end = i + next.len_utf8();
+                iter.next();
+            } else {
+                break;
+            }
+        }
+        Some((start, end))
+    })
+}
+
+/// Combining marks of the spaceless scripts (Thai vowels above/below and tone
+/// marks, Lao, Khmer, Myanmar and Tibetan signs) and the kana voicing marks.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E
+        | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECE
+        | 0x0F71..=0x0F84 | 0x0F8D..=0x0FBC
+        | 0x102B..=0x103E | 0x1056..=0x1059 | 0x105E..=0x1060 | 0x1062..=0x1064
+        | 0x1067..=0x106D | 0x1071..=0x1074 | 0x1082..=0x108D | 0x108F | 0x109A..=0x109D
+        | 0x17B4..=0x17D3 | 0x17DD
+        | 0x3099 | 0x309A)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(&str, usize, WordKind)> {
+        tokenize(text)
+            .into_iter()
+            .map(|t| (&text[t.start..t.end], t.position, t.kind))
+            .collect()
+    }
+
+    #[test]
+    fn plain_words_and_punctuation() {
+        assert_eq!(
+            words("Guaidó, the body’s chief!"),
+            vec![
+                ("Guaidó", 0, WordKind::Word),
+                ("the", 1, WordKind::Word),
+                ("body", 2, WordKind::Word),
+                ("s", 3, WordKind::Word),
+                ("chief", 4, WordKind::Word),
+            ]
+        );
+    }
+
+    #[test]
+    fn hashtags_and_mentions_keep_both_forms() {
+        assert_eq!(
+            words("#7Ene con @jguaido."),
+            vec![
+                ("#7Ene", 0, WordKind::Tag),
+                ("7Ene", 0, WordKind::Number),
+                ("con", 1, WordKind::Word),
+                ("@jguaido", 2, WordKind::Tag),
+                ("jguaido", 2, WordKind::Word),
+            ]
+        );
+    }
+
+    #[test]
+    fn links_stay_whole() {
+        assert_eq!(
+            words("see pic.twitter.com/IXcQQv7GON — https://t.co/abc?x=1. http"),
+            vec![
+                ("see", 0, WordKind::Word),
+                ("pic.twitter.com/IXcQQv7GON", 1, WordKind::Link),
+                ("https://t.co/abc?x=1", 2, WordKind::Link),
+                ("http", 3, WordKind::Word),
+            ]
+        );
+    }
+
+    #[test]
+    fn chinese_runs_become_bigrams() {
+        assert_eq!(
+            words("黑豹队 a 中"),
+            vec![
+                ("黑豹", 0, WordKind::Gram),
+                ("豹队", 1, WordKind::Gram),
+                ("a", 2, WordKind::Word),
+                ("中", 3, WordKind::Gram),
+            ]
+        );
+    }
+
+    #[test]
+    fn thai_marks_stay_with_their_letter() {
+        let toks = words("ที่นี่");
+        assert_eq!(toks.first().map(|t| t.0), Some("ที่นี่"));
+        assert!(toks.iter().all(|t| t.2 == WordKind::Gram));
+    }
+
+    #[test]
+    fn emoji_and_symbols_are_skipped() {
+        assert_eq!(
+            words("🚨 #URGENTE | 📷: ok"),
+            vec![
+                ("#URGENTE", 0, WordKind::Tag),
+                ("URGENTE", 0, WordKind::Word),
+                ("ok", 1, WordKind::Word),
+            ]
+        );
+    }
+
+    #[test]
+    fn overlong_runs_are_dropped() {
+        let long = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert_eq!(words(&format!("x {long} y")).len(), 2);
+    }
+}

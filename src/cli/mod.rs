@@ -1,0 +1,94 @@
+//! Command-line glue: clap arguments → library options → library calls.
+
+mod delete;
+mod index;
+mod query;
+mod stats;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: success (and hits found).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the query ran but found nothing.
+pub const EXIT_NO_HITS: u8 = 1;
+/// Exit code: an error (bad arguments, unreadable index, …).
+pub const EXIT_ERROR: u8 = 2;
+/// Exit code: indexing finished but some records were rejected.
+pub const EXIT_REJECTED: u8 = 3;
+
+/// gazette — search multilingual news and tweets.
+#[derive(Parser, Debug)]
+#[command(name = "gazette", version, about, long_about = None)]
+pub struct Cli {
+    /// Index folder.
+    #[arg(long, global = true, env = "GAZETTE_INDEX", default_value = "index")]
+    index: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Index articles and tweets (text, JSON Lines, .gz, folders, - for stdin).
+    Index(index::Args),
+    /// Search passages.
+    Query(query::Args),
+    /// Show what the index holds.
+    Stats(stats::Args),
+    /// Remove documents by id.
+    Delete(delete::Args),
+}
+
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Index(args) => index::run(&cli.index, args),
+        Command::Query(args) => query::run(&cli.index, args),
+        Command::Stats(args) => stats::run(&cli.index, args),
+        Command::Delete(args) => delete::run(&cli.index, args),
+    }
+}
+
+/// True when the error is a closed output pipe, which ends gazette quietly.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(|j| j.io_error_kind())
+                .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Whether to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Decides for standard output.
+    pub fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// Parses a `YYYY-MM-DD` argument.
+pub fn parse_day(s: &str) -> Result<gazette::model::Day, String> {
+    gazette::model::Day::parse(s).ok_or_else(|| format!("invalid date {s:?} (want YYYY-MM-DD)"))
+}

@@ -1,0 +1,102 @@
+//! `gazette query`: ranked, highlighted passages.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use gazette::model::{Day, Kind};
+use gazette::output::{self, Format};
+use gazette::search::{Engine, Request};
+
+use super::{ColorChoice, EXIT_NO_HITS, EXIT_OK, parse_day};
+
+/// Arguments of `gazette query`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Query: words, "phrases", AND/OR/NOT/+/-, field:value (title, author, handle, lang, kind, id, date:[A TO B]).
+    query: String,
+    #[command(flatten)]
+    options: QueryOptions,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Colour highlights: auto (terminal and no NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+/// Options shared by `query` and `batch`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct QueryOptions {
+    /// Hits to return.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Only passages in this language (ISO 639-1, e.g. es).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Only passages of this kind.
+    #[arg(long, value_parser = ["article", "tweet"])]
+    pub kind: Option<String>,
+    /// Only passages dated on or after (YYYY-MM-DD); undated passages never match.
+    #[arg(long, value_parser = parse_day)]
+    pub since: Option<Day>,
+    /// Only passages dated on or before (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_day)]
+    pub until: Option<Day>,
+    /// Only passages by this author: @handle or name.
+    #[arg(long)]
+    pub author: Option<String>,
+    /// At most N passages from one document.
+    #[arg(long)]
+    pub per_article: Option<usize>,
+    /// Skip highlighting.
+    #[arg(long)]
+    pub no_highlights: bool,
+}
+
+impl QueryOptions {
+    /// The library request for `query` text.
+    pub fn request(&self, query: String) -> Request {
+        Request {
+            query,
+            limit: self.limit,
+            offset: self.offset,
+            lang: self.lang.clone(),
+            kind: self.kind.as_deref().and_then(Kind::parse),
+            since: self.since,
+            until: self.until,
+            author: self.author.clone(),
+            per_article: self.per_article,
+            highlights: !self.no_highlights,
+        }
+    }
+}
+
+/// Opens the index to search, building the default one on first use.
+pub fn open_engine(dir: &Path) -> anyhow::Result<Engine> {
+    let explicit = std::env::var_os("GAZETTE_INDEX").is_some() || dir != Path::new("index");
+    if !explicit {
+        super::index::ensure_default(dir)?;
+    }
+    Engine::open(dir).with_context(|| format!("opening index {}", dir.display()))
+}
+
+pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
+    let engine = open_engine(dir)?;
+    let resp = engine.search(&args.options.request(args.query))?;
+    for w in &resp.warnings {
+        eprintln!("gazette: warning: {}", gazette::output::sanitize::clean(w));
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    output::write_response(&mut out, &resp, args.format, args.color.enabled())?;
+    out.flush()?;
+    Ok(if resp.hits.is_empty() {
+        EXIT_NO_HITS
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,45 @@
+//! `gazette stats`: what the index holds.
+
+use std::path::Path;
+
+use gazette::index::stats;
+
+/// Arguments of `gazette stats`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: StatsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum StatsFormat {
+    Text,
+    Json,
+}
+
+pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
+    let idx = gazette::index::open(dir)?;
+    let s = stats::compute(&idx)?;
+    match args.format {
+        StatsFormat::Json => println!("{}", serde_json::to_string(&s)?),
+        StatsFormat::Text => {
+            println!("documents  {}", s.documents);
+            println!("passages   {}", s.passages);
+            println!("tweets     {}", s.tweets);
+            let mut langs: Vec<_> = s.languages.iter().collect();
+            langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let langs: Vec<String> = langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
+            println!("languages  {}", langs.join(", "));
+            println!(
+                "dates      {} – {}",
+                s.date_min.as_deref().unwrap_or("-"),
+                s.date_max.as_deref().unwrap_or("-")
+            );
+            println!("segments   {}", s.segments);
+            println!("bytes      {}", s.bytes);
+            println!("schema     {}", s.schema_version);
+        }
+    }
+    Ok(super::EXIT_OK)
+}

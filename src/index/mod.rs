@@ -1,0 +1,104 @@
+//! Opening and creating gazette indexes.
+
+pub mod build;
+pub mod stats;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+use tantivy::directory::MmapDirectory;
+
+use crate::error::{Error, Result};
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+
+/// gazette's own marker beside tantivy's files.
+const MARKER: &str = "gazette.json";
+
+#[derive(Serialize, Deserialize)]
+struct Marker {
+    schema_version: u32,
+}
+
+/// An open index with gazette's analyzers registered.
+#[derive(Clone)]
+pub struct GazetteIndex {
+    /// The tantivy index.
+    pub index: Index,
+    /// Its fields.
+    pub fields: Fields,
+    /// Its folder.
+    pub path: PathBuf,
+}
+
+/// Does `dir` hold an index (of any version)?
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+fn check_version(dir: &Path) -> Result<()> {
+    let marker = dir.join(MARKER);
+    let found = match std::fs::read_to_string(&marker) {
+        Ok(text) => serde_json::from_str::<Marker>(&text)
+            .map(|m| m.schema_version.to_string())
+            .unwrap_or_else(|_| "unreadable".into()),
+        Err(_) => "none (not written by gazette)".into(),
+    };
+    if found != SCHEMA_VERSION.to_string() {
+        return Err(Error::SchemaVersion {
+            path: dir.to_path_buf(),
+            found,
+            expected: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// Opens an existing index for reading or writing.
+pub fn open(dir: &Path) -> Result<GazetteIndex> {
+    if !exists(dir) {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    check_version(dir)?;
+    let directory =
+        MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
+    let index = Index::open(directory)?;
+    crate::analysis::register(&index);
+    let fields = Fields::from_schema(&index.schema())?;
+    Ok(GazetteIndex {
+        index,
+        fields,
+        path: dir.to_path_buf(),
+    })
+}
+
+/// Opens the index in `dir`, creating an empty one if there is none.
+pub fn open_or_create(dir: &Path) -> Result<GazetteIndex> {
+    if exists(dir) {
+        return open(dir);
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let (schema, fields) = schema::build();
+    let directory =
+        MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
+    // The marker goes first: an index without it is never mistaken for ours.
+    let marker = serde_json::to_string(&Marker {
+        schema_version: SCHEMA_VERSION,
+    })
+    .expect("serializable");
+    write_atomic(&dir.join(MARKER), marker.as_bytes())?;
+    let index = Index::create(directory, schema, tantivy::IndexSettings::default())?;
+    crate::analysis::register(&index);
+    Ok(GazetteIndex {
+        index,
+        fields,
+        path: dir.to_path_buf(),
+    })
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}

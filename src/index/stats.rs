@@ -1,0 +1,94 @@
+//! `gazette stats`: counts over the live passages of an index.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use tantivy::Term;
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+
+use super::GazetteIndex;
+use crate::error::Result;
+use crate::model::Day;
+use crate::schema::SCHEMA_VERSION;
+
+/// What an index holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Documents (articles and standalone tweets).
+    pub documents: u64,
+    /// Passages.
+    pub passages: u64,
+    /// Tweet passages (quoted or standalone).
+    pub tweets: u64,
+    /// Passages per language.
+    pub languages: BTreeMap<String, u64>,
+    /// Earliest passage date.
+    pub date_min: Option<String>,
+    /// Latest passage date.
+    pub date_max: Option<String>,
+    /// Index segments.
+    pub segments: u64,
+    /// Bytes on disk.
+    pub bytes: u64,
+    /// gazette schema version.
+    pub schema_version: u32,
+}
+
+/// Computes the stats of the last commit.
+pub fn compute(idx: &GazetteIndex) -> Result<Stats> {
+    let reader = idx.index.reader()?;
+    let searcher = reader.searcher();
+    let f = &idx.fields;
+    let count = |field, text: &str| -> Result<u64> {
+        let q = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic);
+        Ok(searcher.search(&q, &Count)? as u64)
+    };
+    let first = TermQuery::new(
+        Term::from_field_u64(f.position, 0),
+        IndexRecordOption::Basic,
+    );
+    let documents = searcher.search(&first, &Count)? as u64;
+    let mut languages = BTreeMap::new();
+    let mut min = i64::MAX;
+    let mut max = i64::MIN;
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(f.lang)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let lang = String::from_utf8_lossy(terms.key()).to_string();
+            languages.entry(lang).or_insert(0);
+        }
+        let dates = segment.fast_fields().i64("date")?;
+        for doc in segment.doc_ids_alive() {
+            if let Some(d) = dates.first(doc) {
+                min = min.min(d);
+                max = max.max(d);
+            }
+        }
+    }
+    for (lang, n) in languages.iter_mut() {
+        *n = count(f.lang, lang)?;
+    }
+    languages.retain(|_, n| *n > 0);
+    let bytes = std::fs::read_dir(&idx.path)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    let day = |d: i64| Day::from_days(d).map(|d| d.to_string());
+    Ok(Stats {
+        documents,
+        passages: searcher.num_docs(),
+        tweets: count(f.kind, "tweet")?,
+        languages,
+        date_min: (min != i64::MAX).then(|| day(min)).flatten(),
+        date_max: (max != i64::MIN).then(|| day(max)).flatten(),
+        segments: searcher.segment_readers().len() as u64,
+        bytes,
+        schema_version: SCHEMA_VERSION,
+    })
+}

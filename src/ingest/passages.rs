@@ -1,0 +1,274 @@
+//! Cutting a document's text into passages: paragraphs, long paragraphs split
+//! at sentence boundaries, and quoted tweets.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::analysis::tokenizer::{self, WordKind};
+use crate::model::{Day, Kind, Passage, TweetMeta};
+
+/// A paragraph longer than this many words is split at sentence boundaries.
+///
+/// Measured on the shared news corpora (scripts/paragraph_lengths.py): the
+/// median paragraph has 31 words and the 90th percentile 78, so 80 keeps
+/// nine paragraphs in ten whole while bounding passage length for BM25 and
+/// for display.
+pub const MAX_PASSAGE_WORDS: usize = 80;
+
+/// How paragraphs are separated in a document's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Blank lines separate paragraphs (text articles).
+    BlankLines,
+    /// Every line is a paragraph (JSON bodies).
+    Lines,
+}
+
+/// Byte ranges of the non-blank paragraphs of `text`, trimmed.
+pub fn paragraphs(text: &str, from: usize, layout: Layout) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    let bytes = text.as_bytes();
+    let mut i = from;
+    let push = |s: usize, e: usize, out: &mut Vec<(usize, usize)>| {
+        let piece = &text[s..e];
+        let lead = piece.len() - piece.trim_start().len();
+        let trimmed = piece.trim();
+        if !trimmed.is_empty() {
+            out.push((s + lead, s + lead + trimmed.len()));
+        }
+    };
+    while i < bytes.len() {
+        if bytes[i] == b'\n' {
+            let boundary = match layout {
+                Layout::Lines => true,
+                Layout::BlankLines => {
+                    // a line holding only white space follows
+                    let rest = &text[i + 1..];
+                    let line_end = rest.find('\n').map_or(rest.len(), |p| p);
+                    rest[..line_end].trim().is_empty()
+                        && !(line_end == rest.len() && rest.is_empty())
+                }
+            };
+            if boundary {
+                push(start, i, &mut out);
+                start = i + 1;
+            }
+        }
+        i += 1;
+    }
+    push(start, text.len(), &mut out);
+    out
+}
+
+/// `… text — Display Name (@handle) January 7, 2020` at the end of a paragraph.
+static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?s)^(?P<text>.*?)\s+[—–]\s+(?P<name>[^—–\n]{1,80}?)\s+\(@(?P<handle>[A-Za-z0-9_]{1,30})\)\s+(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s*$",
+    )
+    .expect("valid regex")
+});
+
+/// A tweet quoted in an article paragraph, if the paragraph is signed as one.
+struct Signed {
+    text_end: usize,
+    meta: TweetMeta,
+}
+
+fn signed_tweet(text: &str, start: usize, end: usize) -> Option<Signed> {
+    let caps = SIGNATURE.captures(&text[start..end])?;
+    let body = caps.name("text")?;
+    let mut meta = tweet_meta(body.as_str());
+    meta.author = Some(caps["name"].trim().to_string());
+    meta.handle = Some(caps["handle"].to_string());
+    meta.date = Day::parse_english(&caps["date"]);
+    Some(Signed {
+        text_end: start + body.end(),
+        meta,
+    })
+}
+
+/// Hashtags, mentions and links of a tweet's text, found by the same
+/// tokenizer that indexes it.
+pub fn tweet_meta(text: &str) -> TweetMeta {
+    let mut meta = TweetMeta::default();
+    for t in tokenizer::tokenize(text) {
+        let s = &text[t.start..t.end];
+        match t.kind {
+            WordKind::Tag if s.starts_with('@') => meta.mentions.push(s[1..].to_string()),
+            WordKind::Tag => {
+                let tag = s.trim_start_matches(['#', '＃']);
+                meta.hashtags.push(tag.to_string())
+            }
+            WordKind::Link => meta.links.push(s.to_string()),
+            _ => {}
+        }
+    }
+    meta
+}
+
+/// Passages of an article: quoted tweets found, other paragraphs split when long.
+///
+/// A signed tweet whose previous paragraph is unsigned and itself follows an
+/// introducing paragraph ending with `:` spans both paragraphs (a tweet of two
+/// paragraphs).
+pub fn article_passages(text: &str, paras: &[(usize, usize)]) -> Vec<Passage> {
+    let signed: Vec<Option<Signed>> = paras
+        .iter()
+        .map(|&(s, e)| signed_tweet(text, s, e))
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < paras.len() {
+        // A two-paragraph tweet: this paragraph continues into a signed one.
+        let joins_next = i + 1 < paras.len()
+            && signed[i].is_none()
+            && signed[i + 1].is_some()
+            && i > 0
+            && signed[i - 1].is_none()
+            && ends_with_colon(text, paras[i - 1])
+            && !ends_with_colon(text, paras[i]);
+        if joins_next {
+            let tweet = signed[i + 1].as_ref().expect("checked");
+            let mut meta = tweet_meta(&text[paras[i].0..tweet.text_end]);
+            meta.author = tweet.meta.author.clone();
+            meta.handle = tweet.meta.handle.clone();
+            meta.date = tweet.meta.date;
+            out.push(Passage {
+                kind: Kind::Tweet,
+                start: paras[i].0,
+                end: tweet.text_end,
+                tweet: Some(meta),
+            });
+            i += 2;
+            continue;
+        }
+        match &signed[i] {
+            Some(tweet) => out.push(Passage {
+                kind: Kind::Tweet,
+                start: paras[i].0,
+                end: tweet.text_end,
+                tweet: Some(tweet.meta.clone()),
+            }),
+            None => split_long(text, paras[i], &mut out),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn ends_with_colon(text: &str, (s, e): (usize, usize)) -> bool {
+    text[s..e].trim_end().ends_with(':')
+}
+
+/// Counts words the way passage limits do: UAX#29 words, each character of a
+/// spaceless script counting as one.
+pub fn word_count(text: &str) -> usize {
+    text.unicode_words()
+        .map(|w| {
+            if w.chars().any(tokenizer::is_spaceless) {
+                w.chars().count()
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// Splits one paragraph into passages of at most [`MAX_PASSAGE_WORDS`] words
+/// where sentence boundaries allow, balancing their sizes.
+pub fn split_long(text: &str, (start, end): (usize, usize), out: &mut Vec<Passage>) {
+    let para = &text[start..end];
+    let total = word_count(para);
+    if total <= MAX_PASSAGE_WORDS {
+        out.push(article(start, end));
+        return;
+    }
+    let pieces = total.div_ceil(MAX_PASSAGE_WORDS);
+    let target = total.div_ceil(pieces);
+    let mut chunk_start = 0;
+    let mut words = 0;
+    let sentences: Vec<(usize, &str)> = para.split_sentence_bound_indices().collect();
+    for (idx, (offset, sentence)) in sentences.iter().enumerate() {
+        let n = word_count(sentence);
+        if words > 0 && words + n > target.max(n.min(MAX_PASSAGE_WORDS)) {
+            push_trimmed(text, start + chunk_start, start + offset, out);
+            chunk_start = *offset;
+            words = 0;
+        }
+        words += n;
+        if idx == sentences.len() - 1 {
+            push_trimmed(text, start + chunk_start, end, out);
+        }
+    }
+}
+
+fn push_trimmed(text: &str, s: usize, e: usize, out: &mut Vec<Passage>) {
+    let piece = &text[s..e];
+    let lead = piece.len() - piece.trim_start().len();
+    let len = piece.trim().len();
+    if len > 0 {
+        out.push(article(s + lead, s + lead + len));
+    }
+}
+
+fn article(start: usize, end: usize) -> Passage {
+    Passage {
+        kind: Kind::Article,
+        start,
+        end,
+        tweet: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_separate_paragraphs() {
+        let text = "One.\nstill one\n\n  \nTwo.\n\nThree";
+        let p = paragraphs(text, 0, Layout::BlankLines);
+        let got: Vec<&str> = p.iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(got, vec!["One.\nstill one", "Two.", "Three"]);
+    }
+
+    #[test]
+    fn lines_are_paragraphs_in_json_bodies() {
+        let text = "a\n\nb\nc";
+        let p = paragraphs(text, 0, Layout::Lines);
+        assert_eq!(p.len(), 3);
+    }
+
+    #[test]
+    fn signed_tweet_with_credit() {
+        let text = "#7Ene Ciudadanos. #7Ene pic.twitter.com/LFr1KqDqWW – @GregJaimes — Reporte Ya (@ReporteYa) January 7, 2020";
+        let t = signed_tweet(text, 0, text.len()).unwrap();
+        assert_eq!(
+            &text[..t.text_end],
+            "#7Ene Ciudadanos. #7Ene pic.twitter.com/LFr1KqDqWW – @GregJaimes"
+        );
+        assert_eq!(t.meta.handle.as_deref(), Some("ReporteYa"));
+        assert_eq!(t.meta.author.as_deref(), Some("Reporte Ya"));
+        assert_eq!(t.meta.date.unwrap().to_string(), "2020-01-07");
+        assert_eq!(t.meta.hashtags, vec!["7Ene", "7Ene"]);
+        assert_eq!(t.meta.mentions, vec!["GregJaimes"]);
+        assert_eq!(t.meta.links, vec!["pic.twitter.com/LFr1KqDqWW"]);
+    }
+
+    #[test]
+    fn long_paragraphs_split_at_sentences() {
+        let sentence = "Word".to_string() + &" word".repeat(29) + ". ";
+        let para = sentence.repeat(5);
+        let mut out = Vec::new();
+        split_long(&para, (0, para.trim_end().len()), &mut out);
+        assert!(out.len() >= 2);
+        for p in &out {
+            assert!(word_count(&para[p.start..p.end]) <= MAX_PASSAGE_WORDS);
+        }
+        assert_eq!(out[0].start, 0);
+        assert_eq!(out.last().unwrap().end, para.trim_end().len());
+    }
+}

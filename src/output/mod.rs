@@ -1,0 +1,131 @@
+//! Printers: coloured text for people, JSON and JSON Lines for scripts.
+//! Colour and terminal detection are decided by the caller.
+
+pub mod sanitize;
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use crate::search::{Hit, Response};
+
+/// Output format of `query` and `batch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable text with highlights.
+    Text,
+    /// One JSON object.
+    Json,
+    /// One hit per line.
+    Jsonl,
+}
+
+/// Writes a response in the given format.
+pub fn write_response(
+    out: &mut dyn Write,
+    resp: &Response,
+    format: Format,
+    color: bool,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut *out, resp)?;
+            writeln!(out)
+        }
+        Format::Jsonl => {
+            for hit in &resp.hits {
+                serde_json::to_writer(&mut *out, hit)?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        Format::Text => write_text(out, resp, color),
+    }
+}
+
+const MATCH: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+const HEAD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+
+fn write_text(out: &mut dyn Write, resp: &Response, color: bool) -> io::Result<()> {
+    for hit in &resp.hits {
+        write_hit(out, hit, color)?;
+    }
+    let shown = resp.hits.len();
+    let first = resp.hits.first().map_or(0, |h| h.rank);
+    let last = resp.hits.last().map_or(0, |h| h.rank);
+    let range = if shown > 0 {
+        format!(" (showing {first}–{last})")
+    } else {
+        String::new()
+    };
+    let line = format!(
+        "{} passages match{range}, {:.1} ms",
+        resp.total, resp.took_ms
+    );
+    styled(out, DIM, &line, color)?;
+    writeln!(out)
+}
+
+fn styled(out: &mut dyn Write, style: Style, text: &str, color: bool) -> io::Result<()> {
+    if color {
+        write!(out, "{}{}{}", style.render(), text, style.render_reset())
+    } else {
+        write!(out, "{text}")
+    }
+}
+
+fn write_hit(out: &mut dyn Write, hit: &Hit, color: bool) -> io::Result<()> {
+    let clean = sanitize::clean;
+    let mut head = format!("{:>2}. {}", hit.rank, clean(&hit.passage.id));
+    if let Some(t) = &hit.tweet {
+        if let Some(h) = &t.handle {
+            head.push_str(&format!("  @{}", clean(h)));
+        }
+        if let Some(a) = &t.author {
+            head.push_str(&format!(" ({})", clean(a)));
+        }
+    }
+    let date = hit
+        .tweet
+        .as_ref()
+        .and_then(|t| t.date.map(|d| d.to_string()))
+        .or(hit.doc.date.clone());
+    if let Some(d) = date {
+        head.push_str(&format!("  {d}"));
+    }
+    head.push_str(&format!(
+        "  [{} {}]  score {:.2}",
+        hit.passage.kind.as_str(),
+        hit.passage.lang,
+        hit.score
+    ));
+    styled(out, HEAD, &head, color)?;
+    writeln!(out)?;
+    if let Some(title) = &hit.doc.title {
+        write!(out, "    ")?;
+        styled(out, DIM, &clean(title), color)?;
+        writeln!(out)?;
+    }
+    write!(out, "    ")?;
+    let text = &hit.passage.text;
+    let mut at = 0;
+    for span in &hit.passage.highlights {
+        write!(out, "{}", indent(&clean(&text[at..span.start])))?;
+        let marked = indent(&clean(&text[span.start..span.end]));
+        if color {
+            styled(out, MATCH, &marked, true)?;
+        } else {
+            write!(out, "[{marked}]")?;
+        }
+        at = span.end;
+    }
+    writeln!(out, "{}", indent(&clean(&text[at..])))?;
+    writeln!(out)
+}
+
+fn indent(s: &str) -> String {
+    s.replace('\n', "\n    ")
+}

@@ -1,0 +1,141 @@
+//! Every field of the index and its options, in one place.
+//!
+//! One tantivy document is one passage; the document-level values (title,
+//! date, source, …) are repeated on each of its passages so a hit needs one
+//! stored-document read.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::ANALYZER;
+
+/// Version of the schema and analysis; an index of another version must be
+/// rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// `doc_id#n`: unique passage id.
+    pub passage_id: Field,
+    /// Document id (deletes and updates go through it).
+    pub doc_id: Field,
+    /// Passage kind: `article` or `tweet`.
+    pub kind: Field,
+    /// Document kind.
+    pub doc_kind: Field,
+    /// Passage language (filter and stats).
+    pub lang: Field,
+    /// Document language.
+    pub doc_lang: Field,
+    /// Title terms (pre-tokenized, positions).
+    pub title: Field,
+    /// Title as written.
+    pub title_text: Field,
+    /// Passage terms (pre-tokenized, positions).
+    pub body: Field,
+    /// Passage text as written.
+    pub text: Field,
+    /// Passage date in days since 1970-01-01 (the tweet's, else the document's).
+    pub date: Field,
+    /// Document date in days.
+    pub doc_date: Field,
+    /// Publisher.
+    pub source: Field,
+    /// Link.
+    pub url: Field,
+    /// Author name terms (tweet author, or the document's byline).
+    pub author: Field,
+    /// Tweet handle, lower case, without `@`.
+    pub handle: Field,
+    /// Tweet metadata as JSON.
+    pub tweet: Field,
+    /// Passage number within its document (0-based).
+    pub position: Field,
+    /// Byte offset of the passage in the document's text.
+    pub start: Field,
+    /// Byte offset past its end.
+    pub end: Field,
+    /// Char offset of the passage in the document's text.
+    pub char_start: Field,
+    /// Char offset past its end.
+    pub char_end: Field,
+    /// Hash of the document's content.
+    pub doc_hash: Field,
+    /// The folder or file the document was indexed from.
+    pub origin: Field,
+}
+
+fn text_indexing() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// Builds the schema.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let fields = Fields {
+        passage_id: b.add_text_field("passage_id", STRING | STORED),
+        doc_id: b.add_text_field("doc_id", STRING | STORED | FAST),
+        kind: b.add_text_field("kind", STRING | STORED),
+        doc_kind: b.add_text_field("doc_kind", STORED),
+        lang: b.add_text_field("lang", STRING | STORED),
+        doc_lang: b.add_text_field("doc_lang", STORED),
+        title: b.add_text_field("title", text_indexing()),
+        title_text: b.add_text_field("title_text", STORED),
+        body: b.add_text_field("body", text_indexing()),
+        text: b.add_text_field("text", STORED),
+        date: b.add_i64_field("date", INDEXED | STORED | FAST),
+        doc_date: b.add_i64_field("doc_date", STORED),
+        source: b.add_text_field("source", STORED),
+        url: b.add_text_field("url", STORED),
+        author: b.add_text_field("author", text_indexing()),
+        handle: b.add_text_field("handle", STRING),
+        tweet: b.add_text_field("tweet", STORED),
+        position: b.add_u64_field("position", INDEXED | STORED),
+        start: b.add_u64_field("start", STORED),
+        end: b.add_u64_field("end", STORED),
+        char_start: b.add_u64_field("char_start", STORED),
+        char_end: b.add_u64_field("char_end", STORED),
+        doc_hash: b.add_u64_field("doc_hash", FAST),
+        origin: b.add_text_field("origin", STRING),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    /// Looks the fields up in an existing schema.
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            passage_id: f("passage_id")?,
+            doc_id: f("doc_id")?,
+            kind: f("kind")?,
+            doc_kind: f("doc_kind")?,
+            lang: f("lang")?,
+            doc_lang: f("doc_lang")?,
+            title: f("title")?,
+            title_text: f("title_text")?,
+            body: f("body")?,
+            text: f("text")?,
+            date: f("date")?,
+            doc_date: f("doc_date")?,
+            source: f("source")?,
+            url: f("url")?,
+            author: f("author")?,
+            handle: f("handle")?,
+            tweet: f("tweet")?,
+            position: f("position")?,
+            start: f("start")?,
+            end: f("end")?,
+            char_start: f("char_start")?,
+            char_end: f("char_end")?,
+            doc_hash: f("doc_hash")?,
+            origin: f("origin")?,
+        })
+    }
+}

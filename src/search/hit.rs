@@ -1,0 +1,86 @@
+//! The JSON that `query` and `batch` print: one set of serde types, the
+//! promise every script relies on. Documented in `docs/JSON.md`; change only
+//! on purpose.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Kind, TweetMeta};
+
+/// Byte and char offsets of a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset past the last byte.
+    pub end: usize,
+    /// Unicode scalar offset of the first char.
+    pub char_start: usize,
+    /// Unicode scalar offset past the last char.
+    pub char_end: usize,
+}
+
+/// The passage of a hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassageOut {
+    /// `doc_id#n`.
+    pub id: String,
+    /// `article` or `tweet`.
+    pub kind: Kind,
+    /// Passage language.
+    pub lang: String,
+    /// Passage text as indexed.
+    pub text: String,
+    /// Where the passage sits in its document's text.
+    pub offset: Span,
+    /// Highlighted spans, offsets within `text`, in order, not overlapping.
+    pub highlights: Vec<Span>,
+}
+
+/// The document a hit belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocOut {
+    /// Document id.
+    pub id: String,
+    /// `article` or `tweet`.
+    pub kind: Kind,
+    /// Title, or null.
+    pub title: Option<String>,
+    /// `YYYY-MM-DD`, or null.
+    pub date: Option<String>,
+    /// Publisher, or null.
+    pub source: Option<String>,
+    /// Link, or null.
+    pub url: Option<String>,
+    /// Document language.
+    pub lang: String,
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// 1-based rank, counting the offset.
+    pub rank: usize,
+    /// BM25 score.
+    pub score: f32,
+    /// The passage.
+    pub passage: PassageOut,
+    /// Its document.
+    pub doc: DocOut,
+    /// Tweet metadata, or null for article paragraphs.
+    pub tweet: Option<TweetMeta>,
+}
+
+/// The answer to one query (`query --format json`; a `batch` line adds `id`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    /// The query text.
+    pub query: String,
+    /// Passages matching (before `--limit`, `--offset` and `--per-article`).
+    pub total: usize,
+    /// Search time in milliseconds.
+    pub took_ms: f64,
+    /// Warnings (such as a syntax error answered by plain words).
+    pub warnings: Vec<String>,
+    /// The hits.
+    pub hits: Vec<Hit>,
+}

@@ -1,0 +1,307 @@
+//! Searching: parse → search → pick passages → highlight.
+
+pub mod highlight;
+pub mod hit;
+pub mod query;
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::time::Instant;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, Term};
+
+use crate::analysis::{lang, stem};
+use crate::error::{Error, Result};
+use crate::index::GazetteIndex;
+use crate::model::{Day, Kind, TweetMeta};
+pub use hit::{DocOut, Hit, PassageOut, Response, Span};
+use query::{Compiler, HighlightSpec};
+
+/// A query with its options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// Query text.
+    pub query: String,
+    /// Hits to return.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Only passages in this language.
+    pub lang: Option<String>,
+    /// Only passages of this kind.
+    pub kind: Option<Kind>,
+    /// Only passages dated on or after.
+    pub since: Option<Day>,
+    /// Only passages dated on or before.
+    pub until: Option<Day>,
+    /// Only passages by this author (`@handle` or name).
+    pub author: Option<String>,
+    /// At most this many passages per document.
+    pub per_article: Option<usize>,
+    /// Compute highlights.
+    pub highlights: bool,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            query: String::new(),
+            limit: 10,
+            offset: 0,
+            lang: None,
+            kind: None,
+            since: None,
+            until: None,
+            author: None,
+            per_article: None,
+            highlights: true,
+        }
+    }
+}
+
+/// An open index ready to answer queries; cheap to share across threads.
+pub struct Engine {
+    index: GazetteIndex,
+    reader: IndexReader,
+    stem_langs: Vec<&'static str>,
+}
+
+impl Engine {
+    /// Opens the index in `dir` for searching.
+    pub fn open(dir: &std::path::Path) -> Result<Engine> {
+        let index = crate::index::open(dir)?;
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        let stem_langs = indexed_stem_langs(&index, &reader.searcher())?;
+        Ok(Engine {
+            index,
+            reader,
+            stem_langs,
+        })
+    }
+
+    /// The index searched.
+    pub fn index(&self) -> &GazetteIndex {
+        &self.index
+    }
+
+    /// The searcher of the last commit seen.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Runs one request.
+    pub fn search(&self, req: &Request) -> Result<Response> {
+        let started = Instant::now();
+        let f = &self.index.fields;
+        let langs = match &req.lang {
+            Some(l) => {
+                let code = lang::normalize(l)
+                    .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?;
+                stem::STEMMED_LANGUAGES
+                    .iter()
+                    .copied()
+                    .filter(|s| *s == code)
+                    .collect()
+            }
+            None => self.stem_langs.clone(),
+        };
+        let compiled = Compiler::new(f, langs).compile(&req.query);
+        let query = self.with_filters(compiled.query, req)?;
+        let searcher = self.reader.searcher();
+        let (hits, total) = self.top(&searcher, &*query, req)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for (i, (score, addr)) in hits.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            out.push(self.hit(
+                &doc,
+                req.offset + i + 1,
+                score,
+                req.highlights.then_some(&compiled.highlight),
+            ));
+        }
+        Ok(Response {
+            query: req.query.clone(),
+            total,
+            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+            warnings: compiled.warnings,
+            hits: out,
+        })
+    }
+
+    fn with_filters(&self, main: Box<dyn Query>, req: &Request) -> Result<Box<dyn Query>> {
+        let f = &self.index.fields;
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        let term = |field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::Basic,
+            ))
+        };
+        if let Some(l) = &req.lang {
+            let code = lang::normalize(l)
+                .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?;
+            filters.push(term(f.lang, &code));
+        }
+        if let Some(k) = req.kind {
+            filters.push(term(f.kind, k.as_str()));
+        }
+        if req.since.is_some() || req.until.is_some() {
+            let b = |d: Option<Day>| match d {
+                Some(d) => Bound::Included(Term::from_field_i64(f.date, d.days())),
+                None => Bound::Unbounded,
+            };
+            if let (Some(s), Some(u)) = (req.since, req.until)
+                && s > u
+            {
+                return Err(Error::Invalid(format!("--since {s} is after --until {u}")));
+            }
+            filters.push(Box::new(RangeQuery::new(b(req.since), b(req.until))));
+        }
+        if let Some(a) = &req.author {
+            filters.push(query::author_query(f, a));
+        }
+        if filters.is_empty() {
+            return Ok(main);
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main)];
+        for q in filters {
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The page of hits asked for, honouring `per_article`, and the total.
+    fn top(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        req: &Request,
+    ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
+        let want = req.offset + req.limit;
+        let Some(per) = req.per_article else {
+            let (top, total) = searcher.search(
+                query,
+                &(
+                    TopDocs::with_limit(req.limit.max(1))
+                        .and_offset(req.offset)
+                        .order_by_score(),
+                    Count,
+                ),
+            )?;
+            let top = if req.limit == 0 { Vec::new() } else { top };
+            return Ok((top, total));
+        };
+        let per = per.max(1);
+        let mut fetch = (want * 2).max(32);
+        loop {
+            let (top, total) =
+                searcher.search(query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
+            let mut counts: HashMap<String, usize> = HashMap::new();
+            let mut kept = Vec::new();
+            for (score, addr) in &top {
+                let doc: TantivyDocument = searcher.doc(*addr)?;
+                let id = str_of(&doc, self.index.fields.doc_id).unwrap_or_default();
+                let n = counts.entry(id).or_default();
+                if *n < per {
+                    *n += 1;
+                    kept.push((*score, *addr));
+                    if kept.len() == want {
+                        break;
+                    }
+                }
+            }
+            if kept.len() == want || top.len() < fetch || fetch >= total {
+                let page = kept.into_iter().skip(req.offset).take(req.limit).collect();
+                return Ok((page, total));
+            }
+            fetch *= 4;
+        }
+    }
+
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        rank: usize,
+        score: f32,
+        spec: Option<&HighlightSpec>,
+    ) -> Hit {
+        let f = &self.index.fields;
+        let s = |field| str_of(doc, field);
+        let u = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+        let text = s(f.text).unwrap_or_default();
+        let plang = s(f.lang).unwrap_or_else(|| "und".into());
+        let highlights =
+            spec.map_or_else(Vec::new, |spec| highlight::highlight(&text, &plang, spec));
+        let tweet: Option<TweetMeta> = s(f.tweet).and_then(|j| serde_json::from_str(&j).ok());
+        let kind = |field| {
+            s(field)
+                .and_then(|k| Kind::parse(&k))
+                .unwrap_or(Kind::Article)
+        };
+        let day = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_i64())
+                .and_then(Day::from_days)
+                .map(|d| d.to_string())
+        };
+        Hit {
+            rank,
+            score,
+            passage: PassageOut {
+                id: s(f.passage_id).unwrap_or_default(),
+                kind: kind(f.kind),
+                lang: plang,
+                text,
+                offset: Span {
+                    start: u(f.start),
+                    end: u(f.end),
+                    char_start: u(f.char_start),
+                    char_end: u(f.char_end),
+                },
+                highlights,
+            },
+            doc: DocOut {
+                id: s(f.doc_id).unwrap_or_default(),
+                kind: kind(f.doc_kind),
+                title: s(f.title_text),
+                date: day(f.doc_date),
+                source: s(f.source),
+                url: s(f.url),
+                lang: s(f.doc_lang).unwrap_or_else(|| "und".into()),
+            },
+            tweet,
+        }
+    }
+}
+
+fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// The stemmed languages that passages of the index are in.
+fn indexed_stem_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<Vec<&'static str>> {
+    let mut present = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(index.fields.lang)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            if let Ok(code) = std::str::from_utf8(terms.key())
+                && let Some(l) = stem::STEMMED_LANGUAGES.iter().find(|l| **l == code)
+                && !present.contains(l)
+            {
+                present.push(*l);
+            }
+        }
+    }
+    present.sort_unstable();
+    Ok(present)
+}

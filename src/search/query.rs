@@ -1,0 +1,397 @@
+//! From query text to a tantivy query and the terms to highlight.
+//!
+//! The syntax is tantivy's query grammar (plain words, `"phrases"`,
+//! `AND`/`OR`/`NOT`/`+`/`-`, `field:value`, `field:[a TO b]`), but every
+//! literal goes through gazette's own analysis: a word becomes its folded
+//! term plus its stem in each language the index holds (or the one asked
+//! for), so one query finds `diputados` for `diputado` and `députés` for
+//! `deputes`. Syntax errors never fail: the plain words are searched and a
+//! warning says so.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::query_grammar::{
+    Delimiter, Occur as UOccur, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use crate::analysis::{Analyzer, WordKind, fold, tokenizer};
+use crate::model::{Day, Kind};
+use crate::schema::Fields;
+
+/// Weight of the title field beside the passage's own text: a passage whose
+/// document title matches gets this share of the title's BM25 on top.
+pub const TITLE_WEIGHT: f32 = 1.5;
+/// Weight of a stem match relative to an exact (folded) match; an exact
+/// match scores both, so it always ranks above a stemmed one.
+pub const STEM_WEIGHT: f32 = 0.8;
+
+/// What to highlight in a passage.
+#[derive(Debug, Default, Clone)]
+pub struct HighlightSpec {
+    /// Terms (folded or `lang:stem`) whose tokens are highlighted.
+    pub terms: HashSet<String>,
+    /// Phrases: sequences of folded terms highlighted as one span where they
+    /// occur in order.
+    pub phrases: Vec<Vec<String>>,
+}
+
+/// A compiled query.
+pub struct Compiled {
+    /// What tantivy runs.
+    pub query: Box<dyn Query>,
+    /// What to highlight.
+    pub highlight: HighlightSpec,
+    /// Warnings for the user.
+    pub warnings: Vec<String>,
+}
+
+/// Context of compilation: the fields and the stem languages to expand to.
+pub struct Compiler<'a> {
+    fields: &'a Fields,
+    stem_langs: Vec<&'static str>,
+    spec: HighlightSpec,
+    warnings: Vec<String>,
+}
+
+/// One position of analyzed query text: its exact terms, and the folded
+/// word to stem (for ordinary words).
+struct Unit {
+    exact: Vec<String>,
+    stem_source: Option<String>,
+}
+
+fn units(text: &str) -> Vec<Unit> {
+    let raw = tokenizer::tokenize(text);
+    let mut out: Vec<Unit> = Vec::new();
+    let mut last_pos = usize::MAX;
+    for t in &raw {
+        let folded = fold::fold(&text[t.start..t.end]);
+        if t.position == last_pos {
+            // the bare word of a tag: the query asked for the tag as written
+            continue;
+        }
+        last_pos = t.position;
+        out.push(Unit {
+            stem_source: (t.kind == WordKind::Word).then(|| folded.clone()),
+            exact: vec![folded],
+        });
+    }
+    out
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+fn should(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match clauses.len() {
+        0 => Box::new(EmptyQuery),
+        1 => clauses.pop().expect("one"),
+        _ => Box::new(BooleanQuery::union(clauses)),
+    }
+}
+
+impl<'a> Compiler<'a> {
+    /// A compiler expanding stems to `stem_langs`.
+    pub fn new(fields: &'a Fields, stem_langs: Vec<&'static str>) -> Self {
+        Compiler {
+            fields,
+            stem_langs,
+            spec: HighlightSpec::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Compiles query text.
+    pub fn compile(mut self, text: &str) -> Compiled {
+        let query = match tantivy::query_grammar::parse_query(text) {
+            Ok(ast) => self.ast(&ast, true),
+            Err(_) => {
+                self.warnings.push(format!(
+                    "query syntax error in {text:?}; searched the plain words instead"
+                ));
+                self.plain_words(text)
+            }
+        };
+        let query = query.unwrap_or_else(|| Box::new(EmptyQuery));
+        if self.spec.terms.is_empty()
+            && self.spec.phrases.is_empty()
+            && self.warnings.is_empty()
+            && units(text).is_empty()
+        {
+            self.warnings
+                .push("the query has no searchable words".into());
+        }
+        Compiled {
+            query,
+            highlight: self.spec,
+            warnings: self.warnings,
+        }
+    }
+
+    fn plain_words(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let cleaned: String = text
+            .chars()
+            .map(|c| {
+                if "\"()[]{}^~*\\:+!".contains(c) {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let groups: Vec<Box<dyn Query>> = units(&cleaned)
+            .iter()
+            .filter(|u| !matches!(u.exact[0].as_str(), "and" | "or" | "not"))
+            .map(|u| self.unit_query(u, &self.default_fields(), true))
+            .collect();
+        Some(should(groups))
+    }
+
+    fn default_fields(&self) -> Vec<(Field, f32)> {
+        vec![(self.fields.body, 1.0), (self.fields.title, TITLE_WEIGHT)]
+    }
+
+    fn ast(&mut self, ast: &UserInputAst, positive: bool) -> Option<Box<dyn Query>> {
+        match ast {
+            UserInputAst::Clause(clauses) => {
+                let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for (occur, sub) in clauses {
+                    let occur = match occur {
+                        Some(UOccur::Must) => Occur::Must,
+                        Some(UOccur::MustNot) => Occur::MustNot,
+                        Some(UOccur::Should) | None => Occur::Should,
+                    };
+                    let pos = positive && occur != Occur::MustNot;
+                    if let Some(q) = self.ast(sub, pos) {
+                        subs.push((occur, q));
+                    }
+                }
+                if subs.is_empty() {
+                    return None;
+                }
+                if subs.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    subs.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Some(Box::new(BooleanQuery::new(subs)))
+            }
+            UserInputAst::Boost(sub, boost) => self
+                .ast(sub, positive)
+                .map(|q| boosted(q, boost.into_inner() as f32)),
+            UserInputAst::Leaf(leaf) => self.leaf(leaf, positive),
+        }
+    }
+
+    fn leaf(&mut self, leaf: &UserInputLeaf, positive: bool) -> Option<Box<dyn Query>> {
+        match leaf {
+            UserInputLeaf::Literal(lit) => self.literal(lit, positive),
+            UserInputLeaf::All => Some(Box::new(AllQuery)),
+            UserInputLeaf::Range {
+                field,
+                lower,
+                upper,
+            } => {
+                if field.as_deref() != Some("date") {
+                    self.warnings.push(format!(
+                        "ranges work on date only; ignored the range on {field:?}"
+                    ));
+                    return None;
+                }
+                let bound = |b: &UserInputBound, this: &mut Self| -> Option<Bound<Term>> {
+                    let term = |s: &str, this: &mut Self| match Day::parse(s) {
+                        Some(d) => Some(Term::from_field_i64(this.fields.date, d.days())),
+                        None => {
+                            this.warnings
+                                .push(format!("bad date {s:?} in range (want YYYY-MM-DD)"));
+                            None
+                        }
+                    };
+                    Some(match b {
+                        UserInputBound::Inclusive(s) => Bound::Included(term(s, this)?),
+                        UserInputBound::Exclusive(s) => Bound::Excluded(term(s, this)?),
+                        UserInputBound::Unbounded => Bound::Unbounded,
+                    })
+                };
+                let lo = bound(lower, self)?;
+                let hi = bound(upper, self)?;
+                Some(Box::new(RangeQuery::new(lo, hi)))
+            }
+            UserInputLeaf::Set { field, elements } => {
+                let subs = elements
+                    .iter()
+                    .filter_map(|e| {
+                        let lit = UserInputLiteral {
+                            field_name: field.clone(),
+                            phrase: e.clone(),
+                            delimiter: Delimiter::None,
+                            slop: 0,
+                            prefix: false,
+                        };
+                        self.literal(&lit, positive)
+                    })
+                    .collect();
+                Some(should(subs))
+            }
+            UserInputLeaf::Exists { field } => {
+                self.warnings
+                    .push(format!("exists queries are not supported; ignored {field}"));
+                None
+            }
+            UserInputLeaf::Regex { field: _, pattern } => {
+                self.warnings.push(format!(
+                    "regular expressions are not supported; searched the words of /{pattern}/"
+                ));
+                self.plain_words(pattern)
+            }
+        }
+    }
+
+    fn literal(&mut self, lit: &UserInputLiteral, positive: bool) -> Option<Box<dyn Query>> {
+        let value = lit.phrase.as_str();
+        if lit.prefix {
+            self.warnings.push(format!(
+                "prefix queries are not supported; searched {value:?} as a word"
+            ));
+        }
+        let f = self.fields;
+        match lit.field_name.as_deref() {
+            None | Some("body") | Some("text") => {
+                Some(self.text_query(lit, &self.default_fields(), positive))
+            }
+            Some("title") => Some(self.text_query(lit, &[(f.title, 1.0)], positive)),
+            Some("lang") => Some(match crate::analysis::lang::normalize(value) {
+                Some(code) => term_query(f.lang, &code),
+                None => Box::new(EmptyQuery),
+            }),
+            Some("kind") => match Kind::parse(&value.to_ascii_lowercase()) {
+                Some(k) => Some(term_query(f.kind, k.as_str())),
+                None => {
+                    self.warnings
+                        .push(format!("kind is article or tweet, not {value:?}"));
+                    Some(Box::new(EmptyQuery))
+                }
+            },
+            Some("author") => Some(author_query(f, value)),
+            Some("handle") => Some(term_query(
+                f.handle,
+                &value.trim_start_matches('@').to_lowercase(),
+            )),
+            Some("id") | Some("doc") => Some(term_query(f.doc_id, value)),
+            Some(other) => {
+                // Not a field of ours ("http://…", "10:14"): search it as written.
+                let joined = UserInputLiteral {
+                    field_name: None,
+                    phrase: format!("{other}:{value}"),
+                    delimiter: lit.delimiter,
+                    slop: lit.slop,
+                    prefix: false,
+                };
+                Some(self.text_query(&joined, &self.default_fields(), positive))
+            }
+        }
+    }
+
+    fn text_query(
+        &mut self,
+        lit: &UserInputLiteral,
+        fields: &[(Field, f32)],
+        positive: bool,
+    ) -> Box<dyn Query> {
+        let units = units(&lit.phrase);
+        let quoted = lit.delimiter != Delimiter::None;
+        if quoted && units.len() > 1 {
+            let words: Vec<String> = units.iter().map(|u| u.exact[0].clone()).collect();
+            if positive {
+                self.spec.phrases.push(words.clone());
+            }
+            let subs = fields
+                .iter()
+                .map(|&(field, boost)| {
+                    let terms: Vec<(usize, Term)> = words
+                        .iter()
+                        .enumerate()
+                        .map(|(i, w)| (i, Term::from_field_text(field, w)))
+                        .collect();
+                    let q: Box<dyn Query> =
+                        Box::new(PhraseQuery::new_with_offset_and_slop(terms, lit.slop));
+                    boosted(q, boost)
+                })
+                .collect();
+            return should(subs);
+        }
+        let groups = units
+            .iter()
+            .map(|u| self.unit_query(u, fields, positive))
+            .collect();
+        should(groups)
+    }
+
+    fn unit_query(
+        &mut self,
+        unit: &Unit,
+        fields: &[(Field, f32)],
+        positive: bool,
+    ) -> Box<dyn Query> {
+        let mut stems: Vec<String> = Vec::new();
+        if let Some(word) = &unit.stem_source {
+            for lang in &self.stem_langs {
+                if let Some(term) = Analyzer::for_lang(Some(lang)).stem_term(word)
+                    && !stems.contains(&term)
+                {
+                    stems.push(term);
+                }
+            }
+        }
+        if positive {
+            self.spec.terms.extend(unit.exact.iter().cloned());
+            self.spec.terms.extend(stems.iter().cloned());
+        }
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        for &(field, boost) in fields {
+            for e in &unit.exact {
+                clauses.push(boosted(term_query(field, e), boost));
+            }
+            for s in &stems {
+                clauses.push(boosted(term_query(field, s), boost * STEM_WEIGHT));
+            }
+        }
+        should(clauses)
+    }
+}
+
+/// Matches an author: `@handle` exactly (case-insensitive), or a name whose
+/// words all appear in the author's name, or a bare handle.
+pub fn author_query(f: &Fields, value: &str) -> Box<dyn Query> {
+    let value = value.trim();
+    if let Some(handle) = value.strip_prefix('@') {
+        return term_query(f.handle, &handle.to_lowercase());
+    }
+    let words: Vec<Box<dyn Query>> = units(value)
+        .iter()
+        .map(|u| term_query(f.author, &u.exact[0]))
+        .collect();
+    let name: Box<dyn Query> = if words.is_empty() {
+        Box::new(EmptyQuery)
+    } else {
+        Box::new(BooleanQuery::intersection(words))
+    };
+    should(vec![name, term_query(f.handle, &value.to_lowercase())])
+}
