@@ -58,6 +58,8 @@ pub struct Compiler<'a> {
     stem_langs: Vec<&'static str>,
     spec: HighlightSpec,
     warnings: Vec<String>,
+    /// The query holds a leaf that is not text (a filter, a range, `*`).
+    structural: bool,
 }
 
 /// One position of analyzed query text: its exact terms, and the folded
@@ -117,11 +119,20 @@ impl<'a> Compiler<'a> {
             stem_langs,
             spec: HighlightSpec::default(),
             warnings: Vec::new(),
+            structural: false,
         }
     }
 
     /// Compiles query text.
     pub fn compile(mut self, text: &str) -> Compiled {
+        if text.trim().is_empty() {
+            // No words: every passage the filters allow.
+            return Compiled {
+                query: Box::new(AllQuery),
+                highlight: self.spec,
+                warnings: self.warnings,
+            };
+        }
         let query = match tantivy::query_grammar::parse_query(text) {
             Ok(ast) => self.ast(&ast, true),
             Err(_) => {
@@ -272,6 +283,9 @@ impl<'a> Compiler<'a> {
             ));
         }
         let f = self.fields;
+        if !matches!(lit.field_name.as_deref(), None | Some("body" | "text" | "title")) {
+            self.structural = true;
+        }
         match lit.field_name.as_deref() {
             None | Some("body") | Some("text") => {
                 Some(self.text_query(lit, &self.default_fields(), positive))
