@@ -1,5 +1,6 @@
 //! Command-line glue: clap arguments → library options → library calls.
 
+mod batch;
 mod delete;
 mod index;
 mod query;
@@ -35,6 +36,8 @@ enum Command {
     Index(index::Args),
     /// Search passages.
     Query(query::Args),
+    /// Answer many queries (one per line) in input order.
+    Batch(batch::Args),
     /// Show what the index holds.
     Stats(stats::Args),
     /// Remove documents by id.
@@ -46,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Index(args) => index::run(&cli.index, args),
         Command::Query(args) => query::run(&cli.index, args),
+        Command::Batch(args) => batch::run(&cli.index, args),
         Command::Stats(args) => stats::run(&cli.index, args),
         Command::Delete(args) => delete::run(&cli.index, args),
     }

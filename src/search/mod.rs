@@ -1,5 +1,6 @@
 //! Searching: parse → search → pick passages → highlight.
 
+pub mod batch;
 pub mod highlight;
 pub mod hit;
 pub mod query;

@@ -283,7 +283,10 @@ impl<'a> Compiler<'a> {
             ));
         }
         let f = self.fields;
-        if !matches!(lit.field_name.as_deref(), None | Some("body" | "text" | "title")) {
+        if !matches!(
+            lit.field_name.as_deref(),
+            None | Some("body" | "text" | "title")
+        ) {
             self.structural = true;
         }
         match lit.field_name.as_deref() {

@@ -1,0 +1,61 @@
+//! `gazette batch`: many queries, answers in input order.
+
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use gazette::search::batch::{self, BatchOptions, InputFormat, OutputFormat, Unit};
+
+use super::query::{QueryOptions, open_engine};
+use super::{EXIT_OK, EXIT_REJECTED};
+
+/// Arguments of `gazette batch`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// File of queries, one per line (plain text or a JSON object), or - for stdin.
+    #[arg(default_value = "-")]
+    input: PathBuf,
+    /// Input lines: plain/JSON lines, or id<TAB>query.
+    #[arg(long, value_enum, default_value = "lines")]
+    input_format: InputFormat,
+    /// Output: JSON Lines, or TREC run lines.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: OutputFormat,
+    /// What a TREC run ranks: documents (best passage each) or passages.
+    #[arg(long, value_enum, default_value = "doc")]
+    unit: Unit,
+    /// Defaults for every query (a JSON line may override them).
+    #[command(flatten)]
+    options: QueryOptions,
+}
+
+pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
+    let engine = Arc::new(open_engine(dir)?);
+    let input: Box<dyn std::io::BufRead + Send> = if args.input.as_os_str() == "-" {
+        Box::new(BufReader::new(std::io::stdin()))
+    } else {
+        let file = std::fs::File::open(&args.input)
+            .with_context(|| format!("{}", args.input.display()))?;
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    };
+    let opts = BatchOptions {
+        defaults: args.options.request(String::new()),
+        input: args.input_format,
+        output: args.format,
+        unit: args.unit,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let stats = batch::run(engine, input, &mut out, &opts)?;
+    out.flush()?;
+    if stats.failed > 0 {
+        eprintln!(
+            "gazette: {} of {} queries failed",
+            stats.failed,
+            stats.failed + stats.ok
+        );
+        return Ok(EXIT_REJECTED);
+    }
+    Ok(EXIT_OK)
+}
