@@ -136,18 +136,22 @@ pub fn known_documents(index: &GazetteIndex) -> Result<HashMap<String, u64>> {
             .str("doc_id")?
             .ok_or_else(|| Error::Invalid("index lacks doc_id fast field".into()))?;
         let hashes = segment.fast_fields().u64("doc_hash")?;
-        let mut buf = String::new();
+        // Read the id dictionary once, in order, rather than one lookup per
+        // passage (each lookup decompresses a block).
+        let mut by_ord: Vec<String> = Vec::new();
+        let mut stream = ids.dictionary().stream()?;
+        while stream.advance() {
+            by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
         for doc in segment.doc_ids_alive() {
             let Some(ord) = ids.term_ords(doc).next() else {
                 continue;
             };
-            buf.clear();
-            ids.ord_to_str(ord, &mut buf)?;
-            if known.contains_key(buf.as_str()) {
+            let Some(id) = by_ord.get(ord as usize) else {
                 continue;
-            }
+            };
             if let Some(h) = hashes.first(doc) {
-                known.insert(buf.clone(), h);
+                known.entry(id.clone()).or_insert(h);
             }
         }
     }
@@ -165,7 +169,7 @@ enum Outcome {
 }
 
 fn process(record: &Record, index: &GazetteIndex, known: &HashMap<String, u64>) -> Outcome {
-    let parsed = match ingest::parse(record) {
+    let mut parsed = match ingest::identify(record) {
         Ok(p) => p,
         Err(Error::Record {
             file,
@@ -189,6 +193,7 @@ fn process(record: &Record, index: &GazetteIndex, known: &HashMap<String, u64>) 
     if known.get(&parsed.doc.id) == Some(&parsed.doc.hash) {
         return Outcome::Unchanged(parsed.doc.id, parsed.doc.hash);
     }
+    parsed.cut();
     if parsed.passages.is_empty() {
         return Outcome::Rejected(RecordError {
             source: record.input.display.clone(),

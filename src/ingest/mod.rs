@@ -127,12 +127,34 @@ fn stream_lines(
 pub struct Parsed {
     /// The document.
     pub doc: Document,
-    /// Its passages, in order.
+    /// Its passages, in order (empty until [`Parsed::cut`] for articles).
     pub passages: Vec<Passage>,
+    /// How to cut an article not cut yet: layout and where the body starts.
+    pending: Option<(Layout, usize)>,
+}
+
+impl Parsed {
+    /// Cuts the document into passages, if not done yet.
+    pub fn cut(&mut self) {
+        if let Some((layout, start)) = self.pending.take() {
+            let text = &self.doc.text;
+            let paras = passages::paragraphs(text, start, layout);
+            self.passages = passages::article_passages(text, &paras);
+        }
+    }
 }
 
 /// Parses one record into a document and its passages.
 pub fn parse(record: &Record) -> Result<Parsed, Error> {
+    let mut parsed = identify(record)?;
+    parsed.cut();
+    Ok(parsed)
+}
+
+/// Parses one record into a document with its id and content hash, leaving
+/// the (costlier) cutting into passages for [`Parsed::cut`]: enough to skip
+/// a document that is already indexed.
+pub fn identify(record: &Record) -> Result<Parsed, Error> {
     let err = |line: u64, message: String| Error::Record {
         file: record.input.display.clone(),
         line,
@@ -160,8 +182,7 @@ fn hash(parts: &[&str]) -> u64 {
 /// title = first sentence.
 fn parse_text(input: &Input, text: &str) -> Parsed {
     let (date, body_start) = date_marker(text);
-    let paras = passages::paragraphs(text, body_start, Layout::BlankLines);
-    let title = paras
+    let title = passages::paragraphs(text, body_start, Layout::BlankLines)
         .first()
         .and_then(|&(s, e)| first_sentence(&text[s..e]));
     let content_hash = hash(&[text]);
@@ -169,7 +190,6 @@ fn parse_text(input: &Input, text: &str) -> Parsed {
         .rel_id
         .clone()
         .unwrap_or_else(|| format!("stdin-{content_hash:016x}"));
-    let passages = passages::article_passages(text, &paras);
     Parsed {
         doc: Document {
             id,
@@ -185,7 +205,8 @@ fn parse_text(input: &Input, text: &str) -> Parsed {
             origin: input.origin.clone(),
             hash: content_hash,
         },
-        passages,
+        passages: Vec::new(),
+        pending: Some((Layout::BlankLines, body_start)),
     }
 }
 
@@ -258,19 +279,18 @@ fn parse_json(input: &Input, line_no: u64, line: &str) -> Result<Parsed, String>
             crate::analysis::lang::normalize(&l).ok_or_else(|| format!("invalid lang {l:?}"))?,
         ),
     };
-    let (kind, text) = match (non_empty(value.body), value.text) {
-        (Some(body), _) => (Kind::Article, body),
-        (None, Some(text)) if !text.trim().is_empty() => (Kind::Tweet, text),
+    let title = non_empty(value.title);
+    let (kind, text) = match (non_empty(value.body), value.text, &title) {
+        (Some(body), _, _) => (Kind::Article, body),
+        (None, Some(text), _) if !text.trim().is_empty() => (Kind::Tweet, text),
+        // A headline-only story (Reuters "BRIEF") is searchable by its title.
+        (None, None, Some(title)) => (Kind::Article, title.clone()),
         _ => return Err("missing body (need a non-empty \"body\" or \"text\")".into()),
     };
-    let title = non_empty(value.title);
     let author = non_empty(value.author);
     let content_hash = hash(&[line]);
-    let (passages, tweet) = match kind {
-        Kind::Article => {
-            let paras = passages::paragraphs(&text, 0, Layout::Lines);
-            (passages::article_passages(&text, &paras), None)
-        }
+    let (passages, tweet, pending) = match kind {
+        Kind::Article => (Vec::new(), None, Some((Layout::Lines, 0))),
         Kind::Tweet => {
             let trimmed_start = text.len() - text.trim_start().len();
             let end = text.trim_end().len();
@@ -290,7 +310,7 @@ fn parse_json(input: &Input, line_no: u64, line: &str) -> Result<Parsed, String>
                 end,
                 tweet: Some(meta.clone()),
             };
-            (vec![passage], Some(meta))
+            (vec![passage], Some(meta), None)
         }
     };
     Ok(Parsed {
@@ -309,6 +329,7 @@ fn parse_json(input: &Input, line_no: u64, line: &str) -> Result<Parsed, String>
             hash: content_hash,
         },
         passages,
+        pending,
     })
 }
 
@@ -346,7 +367,8 @@ mod tests {
         let (day, start) = date_marker(text);
         assert_eq!(day.unwrap().to_string(), "2020-01-07");
         assert_eq!(&text[start..start + 3], "The");
-        let p = parse_text(&input(), text);
+        let mut p = parse_text(&input(), text);
+        p.cut();
         assert_eq!(p.doc.title.as_deref(), Some("The Assembly met."));
         assert_eq!(p.passages.len(), 2);
     }

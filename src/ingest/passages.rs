@@ -78,6 +78,9 @@ struct Signed {
 }
 
 fn signed_tweet(text: &str, start: usize, end: usize) -> Option<Signed> {
+    if !text[start..end].contains("(@") {
+        return None;
+    }
     let caps = SIGNATURE.captures(&text[start..end])?;
     let body = caps.name("text")?;
     let mut meta = tweet_meta(body.as_str());
