@@ -3,6 +3,7 @@
 mod batch;
 mod delete;
 mod index;
+mod optimize;
 mod query;
 mod stats;
 
@@ -42,6 +43,8 @@ enum Command {
     Stats(stats::Args),
     /// Remove documents by id.
     Delete(delete::Args),
+    /// Merge the index's segments into one.
+    Optimize(optimize::Args),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -52,6 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Batch(args) => batch::run(&cli.index, args),
         Command::Stats(args) => stats::run(&cli.index, args),
         Command::Delete(args) => delete::run(&cli.index, args),
+        Command::Optimize(args) => optimize::run(&cli.index, args),
     }
 }
 

@@ -391,3 +391,20 @@ pub fn delete(index: &GazetteIndex, ids: &[String], wait: bool) -> Result<u64> {
     writer.wait_merging_threads()?;
     Ok(n)
 }
+
+/// Merges all segments into one and removes deleted passages for good.
+pub fn optimize(index: &GazetteIndex, wait: bool) -> Result<usize> {
+    let opts = IndexOptions {
+        wait,
+        ..IndexOptions::default()
+    };
+    let mut writer = open_writer(index, &opts)?;
+    let ids = index.index.searchable_segment_ids()?;
+    if ids.len() > 1 {
+        writer.merge(&ids).wait()?;
+    }
+    writer.commit()?;
+    writer.garbage_collect_files().wait()?;
+    writer.wait_merging_threads()?;
+    Ok(ids.len())
+}

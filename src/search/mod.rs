@@ -111,7 +111,7 @@ impl Engine {
                     .filter(|s| *s == code)
                     .collect()
             }
-            None => self.stem_langs.clone(),
+            None => self.query_stem_langs(&req.query),
         };
         let compiled = Compiler::new(f, langs).compile(&req.query);
         let query = self.with_filters(compiled.query, req)?;
@@ -134,6 +134,18 @@ impl Engine {
             warnings: compiled.warnings,
             hits: out,
         })
+    }
+
+    /// Stem languages for a query without `--lang`: the query's own language
+    /// when the detector is confident about it (questions, sentences), else
+    /// every stemmed language in the index (single words are ambiguous).
+    fn query_stem_langs(&self, query: &str) -> Vec<&'static str> {
+        if let Some(d) = lang::detect(query).filter(|d| d.reliable)
+            && let Some(l) = self.stem_langs.iter().find(|l| **l == d.lang)
+        {
+            return vec![*l];
+        }
+        self.stem_langs.clone()
     }
 
     fn with_filters(&self, main: Box<dyn Query>, req: &Request) -> Result<Box<dyn Query>> {
