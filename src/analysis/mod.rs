@@ -68,6 +68,10 @@ impl Analyzer {
     pub fn terms_of(&self, text: &str, raw: &RawToken, mut emit: impl FnMut(String, bool)) {
         let surface = &text[raw.start..raw.end];
         let folded = fold::fold(surface);
+        if folded.is_empty() {
+            // only marks or tatweel: nothing to search for
+            return;
+        }
         if raw.kind == WordKind::Word
             && let (Some(lang), Some(stemmer)) = (self.lang, self.stemmer)
         {
@@ -203,6 +207,14 @@ mod tests {
     fn accents_fold_before_stemming() {
         let a = Analyzer::for_lang(Some("fr"));
         assert_eq!(a.tokens("députés")[1].text, a.tokens("deputes")[1].text);
+    }
+
+    #[test]
+    fn tokens_that_fold_to_nothing_are_dropped() {
+        assert_eq!(
+            terms(Some("ar"), "ـ كتب"),
+            vec![("كتب".into(), 1), ("ar:كتب".into(), 1)]
+        );
     }
 
     #[test]

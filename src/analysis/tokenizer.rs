@@ -360,4 +360,48 @@ mod tests {
         let long = "a".repeat(MAX_TOKEN_BYTES + 1);
         assert_eq!(words(&format!("x {long} y")).len(), 2);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_tokenizes_on_char_boundaries(text in "\\PC{0,200}") {
+            let toks = tokenize(&text);
+            let mut last_start = 0;
+            let mut last_pos = 0;
+            for t in &toks {
+                proptest::prop_assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+                proptest::prop_assert!(t.start < t.end && t.end <= text.len());
+                proptest::prop_assert!(t.end - t.start <= MAX_TOKEN_BYTES);
+                proptest::prop_assert!(t.start >= last_start || t.kind != WordKind::Tag);
+                proptest::prop_assert!(t.position >= last_pos);
+                last_start = t.start;
+                last_pos = t.position;
+            }
+        }
+
+        #[test]
+        fn mixed_scripts_and_symbols_never_panic(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("#".to_string()),
+                    proptest::strategy::Just("@".to_string()),
+                    proptest::strategy::Just("https://x.co/a".to_string()),
+                    proptest::strategy::Just("ที่นี่".to_string()),
+                    proptest::strategy::Just("黑豹".to_string()),
+                    proptest::strategy::Just("’".to_string()),
+                    proptest::strategy::Just("Guaidó".to_string()),
+                    "\\PC{0,6}",
+                ],
+                0..30,
+            )
+        ) {
+            let text: String = parts.concat();
+            for lang in [None, Some("en"), Some("ar"), Some("hi")] {
+                let tokens = crate::analysis::Analyzer::for_lang(lang).tokens(&text);
+                for t in tokens {
+                    proptest::prop_assert!(!t.text.is_empty());
+                    proptest::prop_assert!(text.is_char_boundary(t.offset_from) && text.is_char_boundary(t.offset_to));
+                }
+            }
+        }
+    }
 }
