@@ -35,7 +35,7 @@ pub fn detect(text: &str) -> Option<Detected> {
 /// Normalizes a language code given in input (`"ES"`, `"en-US"`, `"spa"`).
 pub fn normalize(code: &str) -> Option<String> {
     let base = code.trim().split(['-', '_']).next().unwrap_or("");
-    if base.is_empty() || base.len() > 8 || !base.chars().all(|c| c.is_ascii_alphabetic()) {
+    if !(2..=3).contains(&base.len()) || !base.chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
     }
     let lower = base.to_ascii_lowercase();
@@ -191,5 +191,6 @@ mod tests {
         assert_eq!(normalize("pcm").as_deref(), Some("pcm"));
         assert_eq!(normalize("zho").as_deref(), Some("zh"));
         assert_eq!(normalize("1x"), None);
+        assert_eq!(normalize("spanish"), None);
     }
 }

@@ -25,8 +25,10 @@ use crate::analysis::{Analyzer, WordKind, fold, tokenizer};
 use crate::model::{Day, Kind};
 use crate::schema::Fields;
 
-/// Weight of the title field beside the passage's own text: a passage whose
-/// document title matches gets this share of the title's BM25 on top.
+/// Weight of the title field beside the passage's own text: a passage that
+/// matches in its own text, and whose document title matches too, gets this
+/// share of the title's BM25 on top. A title match alone never makes a
+/// passage a hit: every hit contains what was asked for.
 pub const TITLE_WEIGHT: f32 = 1.5;
 /// Weight of a stem match relative to an exact (folded) match; an exact
 /// match scores both, so it always ranks above a stemmed one.
@@ -60,6 +62,8 @@ pub struct Compiler<'a> {
     warnings: Vec<String>,
     /// The query holds a leaf that is not text (a filter, a range, `*`).
     structural: bool,
+    /// Title matches of the positive words, added to the score of hits.
+    title_boost: Vec<Box<dyn Query>>,
 }
 
 /// One position of analyzed query text: its exact terms, and the folded
@@ -120,6 +124,7 @@ impl<'a> Compiler<'a> {
             spec: HighlightSpec::default(),
             warnings: Vec::new(),
             structural: false,
+            title_boost: Vec::new(),
         }
     }
 
@@ -142,7 +147,14 @@ impl<'a> Compiler<'a> {
                 self.plain_words(text)
             }
         };
-        let query = query.unwrap_or_else(|| Box::new(EmptyQuery));
+        let mut query = query.unwrap_or_else(|| Box::new(EmptyQuery));
+        if !self.title_boost.is_empty() {
+            let boost = should(std::mem::take(&mut self.title_boost));
+            query = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (Occur::Should, boosted(boost, TITLE_WEIGHT)),
+            ]));
+        }
         if self.spec.terms.is_empty()
             && self.spec.phrases.is_empty()
             && self.warnings.is_empty()
@@ -177,8 +189,23 @@ impl<'a> Compiler<'a> {
         Some(should(groups))
     }
 
+    /// Fields a word without a field name is matched in: the passage text.
+    /// The title only adds to the score (see [`TITLE_WEIGHT`]).
     fn default_fields(&self) -> Vec<(Field, f32)> {
-        vec![(self.fields.body, 1.0), (self.fields.title, TITLE_WEIGHT)]
+        vec![(self.fields.body, 1.0)]
+    }
+
+    /// Records the title counterpart of a positive default-field clause.
+    fn boost_title(
+        &mut self,
+        fields: &[(Field, f32)],
+        positive: bool,
+        build: impl Fn(Field) -> Box<dyn Query>,
+    ) {
+        if positive && fields.len() == 1 && fields[0].0 == self.fields.body {
+            let q = build(self.fields.title);
+            self.title_boost.push(q);
+        }
     }
 
     fn ast(&mut self, ast: &UserInputAst, positive: bool) -> Option<Box<dyn Query>> {
@@ -381,15 +408,21 @@ impl<'a> Compiler<'a> {
             self.spec.terms.extend(unit.exact.iter().cloned());
             self.spec.terms.extend(stems.iter().cloned());
         }
-        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
-        for &(field, boost) in fields {
-            for e in &unit.exact {
-                clauses.push(boosted(term_query(field, e), boost));
-            }
-            for s in &stems {
-                clauses.push(boosted(term_query(field, s), boost * STEM_WEIGHT));
-            }
-        }
+        let terms = |field: Field, boost: f32| -> Vec<Box<dyn Query>> {
+            let exact = unit
+                .exact
+                .iter()
+                .map(move |e| boosted(term_query(field, e), boost));
+            let stemmed = stems
+                .iter()
+                .map(move |s| boosted(term_query(field, s), boost * STEM_WEIGHT));
+            exact.chain(stemmed).collect()
+        };
+        self.boost_title(fields, positive, |title| should(terms(title, 1.0)));
+        let clauses = fields
+            .iter()
+            .flat_map(|&(field, boost)| terms(field, boost))
+            .collect();
         should(clauses)
     }
 }

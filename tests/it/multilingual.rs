@@ -1,0 +1,362 @@
+//! Queries on `tests/fixtures/multilingual.jsonl`: one NTREX-128 news story
+//! (es, fr, de, pt, ar, zh), one Spanish news article and five tweets
+//! (es, fr, de, pt, ar). See `tests/fixtures/README.md`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use gazette::model::Kind;
+use serde_json::Value;
+
+use crate::common::{TestIndex, char_slice, ids, marked, multilingual_fixture};
+
+const ES: &str = "ntrex-spa-euronews-en.153835";
+const DE: &str = "ntrex-deu-euronews-en.153835";
+const PT: &str = "ntrex-por-euronews-en.153835";
+const AR: &str = "ntrex-arb-euronews-en.153835";
+const ZH: &str = "ntrex-zho-CN-euronews-en.153835";
+const VACUNA: &str = "esfake-test-0251";
+
+/// (passage id, highlighted texts) of each hit, in rank order.
+fn found(resp: &gazette::search::Response) -> Vec<(String, Vec<String>)> {
+    resp.hits
+        .iter()
+        .map(|h| {
+            (
+                h.passage.id.clone(),
+                marked(h).into_iter().map(String::from).collect(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(want: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+    want.iter()
+        .map(|(id, words)| {
+            (
+                id.to_string(),
+                words.iter().map(|w| w.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn fixture_indexes_every_record() {
+    let idx = TestIndex::multilingual();
+    let resp = idx.query("", &["--limit", "100"]);
+    assert_eq!(
+        resp.total, 26,
+        "6 × 3 NTREX sentences + 3 paragraphs + 5 tweets"
+    );
+    let docs: BTreeSet<&str> = resp.hits.iter().map(|h| h.doc.id.as_str()).collect();
+    assert_eq!(docs.len(), 12);
+    let mut langs: BTreeMap<&str, usize> = BTreeMap::new();
+    for h in &resp.hits {
+        *langs.entry(h.passage.lang.as_str()).or_default() += 1;
+        // The given `lang` is kept for the document and its passages.
+        assert_eq!(h.passage.lang, h.doc.lang, "{}", h.passage.id);
+    }
+    assert_eq!(
+        langs,
+        BTreeMap::from([
+            ("ar", 4),
+            ("de", 4),
+            ("es", 7),
+            ("fr", 4),
+            ("pt", 4),
+            ("zh", 3)
+        ])
+    );
+}
+
+#[test]
+fn offsets_select_the_passage_in_the_record_body() {
+    let idx = TestIndex::multilingual();
+    let records: BTreeMap<String, Value> = std::fs::read_to_string(multilingual_fixture())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (v["id"].as_str().unwrap().to_string(), v)
+        })
+        .collect();
+    let mut n = 0;
+    for q in [
+        "",
+        "edificio",
+        "地震",
+        "死亡人数",
+        "زلزال",
+        "Erdbeben",
+        "conferencia",
+    ] {
+        for hit in idx.query(q, &["--limit", "100"]).hits {
+            let rec = &records[&hit.doc.id];
+            let body = rec["body"].as_str().or(rec["text"].as_str()).unwrap();
+            let o = hit.passage.offset;
+            assert_eq!(body.get(o.start..o.end), Some(hit.passage.text.as_str()));
+            assert_eq!(char_slice(body, o.char_start, o.char_end), hit.passage.text);
+            n += 1;
+        }
+    }
+    assert!(n > 30);
+}
+
+#[test]
+fn spanish_stemming_matches_plural_and_singular() {
+    let idx = TestIndex::multilingual();
+    // Singular query, plural in the text.
+    let resp = idx.query("edificio", &["--lang", "es"]);
+    assert_eq!(
+        found(&resp),
+        pairs(&[
+            (&format!("{ES}#2"), &["edificios"]),
+            (&format!("{ES}#1"), &["edificios"]),
+        ])
+    );
+    assert_eq!(
+        resp.hits[0].passage.text,
+        "La ciudad de Palu, con más de 380 000 habitantes, quedó cubierta de restos de los \
+         edificios derrumbados."
+    );
+    // Plural query, singular in the text.
+    let resp = idx.query("estudios", &[]);
+    assert_eq!(
+        found(&resp),
+        pairs(&[(&format!("{VACUNA}#0"), &["estudio"])])
+    );
+    let resp = idx.query("vacunas", &["--lang", "es"]);
+    let with_word: Vec<_> = found(&resp)
+        .into_iter()
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    assert_eq!(
+        with_word,
+        pairs(&[
+            (&format!("{VACUNA}#2"), &["vacuna"]),
+            (&format!("{VACUNA}#0"), &["vacuna"]),
+        ])
+    );
+    assert!(
+        resp.hits[0]
+            .passage
+            .text
+            .starts_with("Moderna también ha probado la vacuna")
+    );
+    assert_eq!(resp.hits[0].doc.source.as_deref(), Some("El Financiero"));
+}
+
+#[test]
+fn german_words_fold_umlauts_and_stem() {
+    let idx = TestIndex::multilingual();
+    // The exact form ranks above the inflected one.
+    for q in ["Erdbeben", "erdbeben"] {
+        let resp = idx.query(q, &[]);
+        assert_eq!(
+            found(&resp),
+            pairs(&[
+                (&format!("{DE}#1"), &["Erdbeben"]),
+                (&format!("{DE}#0"), &["Erdbebens"]),
+            ]),
+            "{q}"
+        );
+    }
+    // `trummer` (no umlaut, no plural ending) finds `Trümmern`.
+    let resp = idx.query("trummer", &[]);
+    assert_eq!(
+        found(&resp),
+        pairs(&[
+            (&format!("{DE}#2"), &["Trümmern"]),
+            (&format!("{DE}#1"), &["Trümmern"]),
+        ])
+    );
+    // A German tweet: `standig` finds `ständig`.
+    let resp = idx.query("standig", &[]);
+    assert_eq!(
+        found(&resp),
+        pairs(&[("xlmt-de-test-0183#0", &["ständig"])])
+    );
+    assert_eq!(resp.hits[0].passage.kind, Kind::Tweet);
+}
+
+#[test]
+fn portuguese_matches_without_accents() {
+    let idx = TestIndex::multilingual();
+    let resp = idx.query("conferencia", &[]);
+    assert_eq!(
+        found(&resp),
+        pairs(&[(&format!("{PT}#1"), &["conferência"])])
+    );
+    assert_eq!(resp.hits[0].passage.lang, "pt");
+    assert!(resp.hits[0].passage.text.ends_with(
+        "afirmou Sutopo Purwo Nugroho, porta-voz da agência, numa conferência de imprensa."
+    ));
+
+    // `--lang pt` keeps only the Portuguese `edifícios`.
+    let resp = idx.query("edificio", &["--lang", "pt"]);
+    assert_eq!(
+        found(&resp),
+        pairs(&[
+            (&format!("{PT}#2"), &["edifícios"]),
+            (&format!("{PT}#1"), &["edifícios"]),
+        ])
+    );
+    // Without it, Spanish and Portuguese both.
+    let resp = idx.query("edificio", &[]);
+    let langs: BTreeSet<&str> = resp.hits.iter().map(|h| h.passage.lang.as_str()).collect();
+    assert_eq!(langs, BTreeSet::from(["es", "pt"]));
+    assert_eq!(resp.total, 4);
+
+    let resp = idx.query("sabedoria", &["--kind", "tweet"]);
+    assert_eq!(
+        found(&resp),
+        pairs(&[("xlmt-pt-train-0860#0", &["sabedoria"])])
+    );
+    let tweet = resp.hits[0].tweet.as_ref().unwrap();
+    assert_eq!(tweet.hashtags, ["ConversaComBial"]);
+    assert_eq!(tweet.mentions, ["user"]);
+}
+
+#[test]
+fn arabic_word_with_and_without_article() {
+    let idx = TestIndex::multilingual();
+    for q in ["زلزال", "الزلزال"] {
+        let resp = idx.query(q, &[]);
+        assert_eq!(
+            found(&resp),
+            pairs(&[
+                (&format!("{AR}#0"), &["الزلزال"]),
+                (&format!("{AR}#1"), &["الزلزال"]),
+            ]),
+            "{q}"
+        );
+        assert!(resp.hits.iter().all(|h| h.passage.lang == "ar"));
+    }
+    let resp = idx.query("زلزال", &[]);
+    let first = &resp.hits[0].passage;
+    assert!(
+        first
+            .text
+            .starts_with("قالت هيئة مكافحة الكوارث في إندونيسيا")
+    );
+    let h = first.highlights[0];
+    assert_eq!(char_slice(&first.text, h.char_start, h.char_end), "الزلزال");
+    assert_eq!(first.text[..h.start].chars().count(), h.char_start);
+}
+
+#[test]
+fn chinese_two_character_word_inside_a_sentence() {
+    let idx = TestIndex::multilingual();
+    // 地震 (earthquake) sits inside unsegmented sentences.
+    let resp = idx.query("地震", &[]);
+    assert_eq!(
+        found(&resp),
+        pairs(&[
+            (&format!("{ZH}#1"), &["地震", "地震"]),
+            (&format!("{ZH}#0"), &["地震"]),
+        ])
+    );
+    let hit = resp
+        .hits
+        .iter()
+        .find(|h| h.passage.id == format!("{ZH}#0"))
+        .unwrap();
+    assert_eq!(
+        hit.passage.text,
+        "印尼国家减灾机构周日一早表示，印尼地震和海啸造成的死亡人数已攀升至 832 人。"
+    );
+    let h = hit.passage.highlights[0];
+    assert_eq!((h.char_start, h.char_end), (17, 19));
+    assert_eq!((h.start, h.end), (51, 57));
+    assert_eq!(hit.passage.lang, "zh");
+
+    // A four-character word is one highlighted span.
+    let resp = idx.query("死亡人数", &[]);
+    assert_eq!(ids(&resp)[0], format!("{ZH}#0"));
+    assert_eq!(marked(&resp.hits[0]), ["死亡人数"]);
+    // Passages without the word have no highlight (they match on the title).
+    for h in &resp.hits[1..] {
+        assert!(!h.passage.text.contains("死亡人数"));
+        assert!(h.passage.highlights.is_empty(), "{}", h.passage.id);
+    }
+}
+
+#[test]
+fn lang_filter_keeps_one_language() {
+    let idx = TestIndex::multilingual();
+    for lang in ["es", "fr", "de", "pt", "ar", "zh"] {
+        let resp = idx.query("", &["--lang", lang, "--limit", "100"]);
+        assert!(!resp.hits.is_empty(), "{lang}");
+        assert!(
+            resp.hits.iter().all(|h| h.passage.lang == lang),
+            "--lang {lang}: {:?}",
+            ids(&resp)
+        );
+    }
+    // Codes are normalised: upper case and ISO 639-3 work too.
+    let es = ids(&idx.query("edificio", &["--lang", "es"]))
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    for code in ["ES", "spa"] {
+        assert_eq!(ids(&idx.query("edificio", &["--lang", code])), es, "{code}");
+    }
+    // Accent-folded Spanish in a tweet; a Portuguese-only word finds nothing.
+    let resp = idx.query("cumpleanos", &["--lang", "es"]);
+    assert_eq!(
+        found(&resp),
+        pairs(&[("xlmt-es-test-0598#0", &["cumpleaños"])])
+    );
+    idx.query_cmd("conferencia", &["--lang", "es"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn tweets_by_kind() {
+    let idx = TestIndex::multilingual();
+    let resp = idx.query("", &["--kind", "tweet"]);
+    let got: BTreeMap<&str, &str> = resp
+        .hits
+        .iter()
+        .map(|h| (h.doc.id.as_str(), h.passage.lang.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        BTreeMap::from([
+            ("xlmt-ar-test-0626", "ar"),
+            ("xlmt-de-test-0183", "de"),
+            ("xlmt-es-test-0598", "es"),
+            ("xlmt-fr-test-0182", "fr"),
+            ("xlmt-pt-train-0860", "pt"),
+        ])
+    );
+    for h in &resp.hits {
+        assert_eq!(h.passage.kind, Kind::Tweet);
+        assert_eq!(h.doc.kind, Kind::Tweet);
+        assert_eq!(h.passage.offset.start, 0);
+        let t = h.tweet.as_ref().expect("tweet metadata");
+        assert_eq!(
+            (t.author.as_deref(), t.handle.as_deref(), t.date),
+            (None, None, None)
+        );
+    }
+
+    // A French word in a tweet; the articles are filtered out.
+    let resp = idx.query("eolienne", &["--kind", "tweet"]);
+    assert_eq!(
+        found(&resp),
+        pairs(&[("xlmt-fr-test-0182#0", &["éoliennes"])])
+    );
+    assert_eq!(
+        resp.hits[0].passage.text,
+        "Décollage : en France, la production des éoliennes a augmenté de 19% en un an http http"
+    );
+    idx.query_cmd("eolienne", &["--kind", "article"])
+        .assert()
+        .code(1);
+    // Articles only: the 18 NTREX sentences and 3 paragraphs, no tweet.
+    let resp = idx.query("", &["--kind", "article", "--limit", "100"]);
+    assert_eq!(resp.total, 21);
+    assert!(resp.hits.iter().all(|h| h.tweet.is_none()));
+}

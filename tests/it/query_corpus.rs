@@ -1,0 +1,440 @@
+//! Queries on the sample corpus: 000 (undated), 001 (2020-01-07, nine quoted
+//! tweets), 002 (2020-01-06).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use gazette::model::Kind;
+
+use crate::common::{TestIndex, handle, ids, marked, tweet_date};
+
+const DOC0: &str = "000_76612771bb08419c.txt";
+const DOC1: &str = "001_909ce76226cad930.txt";
+const DOC2: &str = "002_021b94e78dccdefd.txt";
+
+#[test]
+fn guaido_finds_all_three_articles_and_both_spellings() {
+    let idx = TestIndex::corpus();
+    let resp = idx.query("Guaido", &["--limit", "100"]);
+    assert!(resp.warnings.is_empty(), "{:?}", resp.warnings);
+    assert_eq!(resp.hits.len(), resp.total);
+
+    let docs: BTreeSet<&str> = resp.hits.iter().map(|h| h.doc.id.as_str()).collect();
+    assert_eq!(docs, BTreeSet::from([DOC0, DOC1, DOC2]));
+
+    let words: BTreeSet<&str> = resp.hits.iter().flat_map(marked).collect();
+    assert_eq!(
+        words,
+        BTreeSet::from(["Guaido", "Guaidó"]),
+        "every highlight is one of the two spellings, and both occur"
+    );
+
+    // Every passage that contains the name, in either spelling, is found
+    // and has each occurrence highlighted (`@jguaido` is a handle, not the
+    // word).
+    for hit in &resp.hits {
+        let text = &hit.passage.text;
+        let n = text.matches("Guaido").count() + text.matches("Guaidó").count();
+        assert_eq!(marked(hit).len(), n, "{}: {text:?}", hit.passage.id);
+    }
+
+    // Spot checks, with their exact text.
+    let by_id = |id: &str| {
+        resp.hits
+            .iter()
+            .find(|h| h.passage.id == id)
+            .unwrap_or_else(|| panic!("{id} missing from {:?}", ids(&resp)))
+    };
+    let reporte = by_id(&format!("{DOC1}#12"));
+    assert_eq!(handle(reporte), Some("ReporteYa"));
+    assert_eq!(marked(reporte), ["Guaidó"]);
+    assert!(
+        reporte
+            .passage
+            .text
+            .contains("Ciudadanos y diputados a la espera de que Juan Guaidó pueda entrar")
+    );
+    let eu = by_id(&format!("{DOC2}#7"));
+    assert_eq!(
+        eu.passage.text,
+        "The European Union also said it would continue to recognize Guaido, while Argentina \
+         criticized blocking Guaido from the National Assembly."
+    );
+    assert_eq!(marked(eu), ["Guaido", "Guaido"]);
+    let undated = by_id(&format!("{DOC0}#7"));
+    assert_eq!(marked(undated), ["Guaidó"; 4]);
+    assert_eq!(undated.doc.date, None);
+}
+
+#[test]
+fn diputados_tweets_are_the_five_spanish_ones() {
+    let idx = TestIndex::corpus();
+    let resp = idx.query("diputados", &["--kind", "tweet"]);
+    assert_eq!(resp.total, 5);
+    assert_eq!(resp.hits.len(), 5);
+
+    let mut handles: Vec<&str> = resp.hits.iter().filter_map(handle).collect();
+    handles.sort_unstable();
+    assert_eq!(
+        handles,
+        [
+            "AsambleaVE",
+            "CronicaUno",
+            "EfectoCocuyo",
+            "EfectoCocuyo",
+            "ReporteYa"
+        ]
+    );
+
+    let got: BTreeMap<&str, (Option<&str>, Vec<&str>)> = resp
+        .hits
+        .iter()
+        .map(|h| (h.passage.id.as_str(), (handle(h), marked(h))))
+        .collect();
+    let want: BTreeMap<String, (Option<&str>, Vec<&str>)> = [
+        (4, "CronicaUno", "Diputados"),
+        (8, "AsambleaVE", "diputados"),
+        (12, "ReporteYa", "diputados"),
+        (15, "EfectoCocuyo", "diputados"),
+        (17, "EfectoCocuyo", "diputados"),
+    ]
+    .into_iter()
+    .map(|(n, h, w)| (format!("{DOC1}#{n}"), (Some(h), vec![w])))
+    .collect();
+    let want: BTreeMap<&str, _> = want.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    assert_eq!(got, want);
+
+    for hit in &resp.hits {
+        assert_eq!(hit.passage.kind, Kind::Tweet);
+        assert_eq!(hit.passage.lang, "es", "{}", hit.passage.id);
+        assert_eq!(tweet_date(hit).as_deref(), Some("2020-01-07"));
+        assert!(
+            hit.passage.text.to_lowercase().contains("diputados"),
+            "{}",
+            hit.passage.id
+        );
+    }
+    // `#100Diputados` is a hashtag: the word inside it is not highlighted.
+    let asamblea = resp.hits.iter().find(|h| handle(h) == Some("AsambleaVE"));
+    assert!(asamblea.unwrap().passage.text.contains("#100Diputados"));
+}
+
+#[test]
+fn deputes_finds_the_french_tweet() {
+    let idx = TestIndex::corpus();
+    let resp = idx.query("deputes", &[]);
+    assert_eq!(resp.total, 1);
+    let hit = &resp.hits[0];
+    assert_eq!(hit.passage.id, format!("{DOC1}#10"));
+    assert_eq!(hit.passage.kind, Kind::Tweet);
+    assert_eq!(hit.passage.lang, "fr");
+    assert_eq!(
+        hit.passage.text,
+        "Juan Guaido et des dizaines de députés sont effectivement bloqués à l’extérieur du \
+         Parlement. #7Ene #Venezuela pic.twitter.com/iNKNH3hgNR"
+    );
+    assert_eq!(marked(hit), ["députés"]);
+    let tweet = hit.tweet.as_ref().expect("tweet metadata");
+    assert_eq!(tweet.handle.as_deref(), Some("BenjiDelylo"));
+    assert_eq!(tweet.author.as_deref(), Some("Benjamin Delille"));
+    assert_eq!(tweet.hashtags, ["7Ene", "Venezuela"]);
+    assert_eq!(tweet.links, ["pic.twitter.com/iNKNH3hgNR"]);
+    assert!(tweet.mentions.is_empty());
+}
+
+#[test]
+fn lawmaker_finds_lawmakers_and_exact_matches_rank_first() {
+    let idx = TestIndex::corpus();
+    let resp = idx.query("lawmaker", &["--limit", "100"]);
+    let words: BTreeSet<&str> = resp.hits.iter().flat_map(marked).collect();
+    assert_eq!(words, BTreeSet::from(["Lawmaker", "lawmaker", "lawmakers"]));
+    for hit in &resp.hits {
+        assert_eq!(hit.passage.lang, "en", "{}", hit.passage.id);
+    }
+
+    // The three passages with the exact word come first, in this order.
+    let top: Vec<(&str, Vec<&str>)> = resp.hits[..3]
+        .iter()
+        .map(|h| (h.passage.id.as_str(), marked(h)))
+        .collect();
+    assert_eq!(
+        top,
+        [
+            (format!("{DOC2}#5").as_str(), vec!["Lawmaker", "lawmakers"]),
+            (format!("{DOC2}#0").as_str(), vec!["lawmaker"]),
+            (format!("{DOC0}#1").as_str(), vec!["lawmakers", "lawmaker"]),
+        ]
+    );
+    assert!(
+        resp.hits[0]
+            .passage
+            .text
+            .starts_with("Lawmaker Luis Parra speaks to the press after many opposition lawmakers")
+    );
+
+    let exact =
+        |h: &&gazette::search::Hit| marked(h).iter().any(|w| w.eq_ignore_ascii_case("lawmaker"));
+    let stem_only = |h: &&gazette::search::Hit| {
+        let m = marked(h);
+        !m.is_empty() && m.iter().all(|w| *w == "lawmakers")
+    };
+    let last_exact = resp
+        .hits
+        .iter()
+        .filter(exact)
+        .map(|h| h.rank)
+        .max()
+        .unwrap();
+    let first_stem = resp
+        .hits
+        .iter()
+        .filter(stem_only)
+        .map(|h| h.rank)
+        .min()
+        .unwrap();
+    assert!(
+        last_exact < first_stem,
+        "exact match at rank {last_exact} below a `lawmakers`-only passage at rank {first_stem}"
+    );
+    // e.g. "Opposition lawmakers hold 112 seats …" is found by its stem.
+    assert!(
+        resp.hits
+            .iter()
+            .any(|h| h.passage.id == format!("{DOC2}#14") && marked(h) == ["lawmakers"])
+    );
+}
+
+#[test]
+fn phrase_national_guard_is_one_span() {
+    let idx = TestIndex::corpus();
+    for query in ["\"National Guard\"", "\"national guard\""] {
+        let resp = idx.query(query, &["--limit", "100"]);
+        let got: BTreeSet<&str> = ids(&resp).into_iter().collect();
+        let want: Vec<String> = [2, 6, 7, 9, 20]
+            .iter()
+            .map(|n| format!("{DOC1}#{n}"))
+            .collect();
+        assert_eq!(got, want.iter().map(String::as_str).collect(), "{query}");
+        for hit in &resp.hits {
+            assert!(
+                hit.passage.text.to_lowercase().contains("national guard"),
+                "{query}: {} lacks the phrase",
+                hit.passage.id
+            );
+            assert_eq!(
+                marked(hit),
+                ["National Guard"],
+                "{query}: {}",
+                hit.passage.id
+            );
+        }
+        let ana = resp
+            .hits
+            .iter()
+            .find(|h| handle(h) == Some("AnaVHerrero"))
+            .expect("the AnaVHerrero tweet");
+        assert_eq!(ana.passage.highlights[0].start, 0);
+        assert_eq!(ana.passage.highlights[0].end, "National Guard".len());
+    }
+}
+
+#[test]
+fn author_filter_returns_the_three_efecto_cocuyo_tweets() {
+    let idx = TestIndex::corpus();
+    let want: Vec<String> = [15, 17, 24].iter().map(|n| format!("{DOC1}#{n}")).collect();
+    for author in ["@EfectoCocuyo", "EfectoCocuyo", "Efecto Cocuyo"] {
+        let resp = idx.query("", &["--author", author]);
+        let got: BTreeSet<&str> = ids(&resp).into_iter().collect();
+        assert_eq!(
+            got,
+            want.iter().map(String::as_str).collect(),
+            "--author {author}"
+        );
+        for hit in &resp.hits {
+            assert_eq!(handle(hit), Some("EfectoCocuyo"));
+            assert_eq!(
+                hit.tweet.as_ref().unwrap().author.as_deref(),
+                Some("Efecto Cocuyo")
+            );
+            assert_eq!(tweet_date(hit).as_deref(), Some("2020-01-07"));
+            assert_eq!(hit.passage.kind, Kind::Tweet);
+        }
+    }
+    // With a word: only the two of them that contain it.
+    let resp = idx.query("diputados", &["--author", "@EfectoCocuyo"]);
+    assert_eq!(ids(&resp), [format!("{DOC1}#15"), format!("{DOC1}#17")]);
+    for hit in &resp.hits {
+        assert_eq!(marked(hit), ["diputados"]);
+    }
+}
+
+#[test]
+fn since_and_until_filter_by_date_and_drop_undated() {
+    let idx = TestIndex::corpus();
+    let resp = idx.query("", &["--since", "2020-01-07", "--limit", "100"]);
+    assert_eq!(resp.total, 28, "all 28 passages of 001 and nothing else");
+    for hit in &resp.hits {
+        assert_eq!(
+            hit.doc.id, DOC1,
+            "{} leaked through --since",
+            hit.passage.id
+        );
+        assert_eq!(hit.doc.date.as_deref(), Some("2020-01-07"));
+    }
+    let resp = idx.query("Guaido", &["--since", "2020-01-07", "--limit", "100"]);
+    assert!(!resp.hits.is_empty());
+    for hit in &resp.hits {
+        assert!(
+            !hit.doc.id.starts_with("000_") && !hit.doc.id.starts_with("002_"),
+            "{} leaked through --since",
+            hit.passage.id
+        );
+    }
+
+    let resp = idx.query("", &["--until", "2020-01-06", "--limit", "100"]);
+    assert_eq!(resp.total, 15);
+    assert!(resp.hits.iter().all(|h| h.doc.id == DOC2));
+    let resp = idx.query(
+        "Guaido",
+        &[
+            "--since",
+            "2020-01-06",
+            "--until",
+            "2020-01-06",
+            "--limit",
+            "100",
+        ],
+    );
+    assert!(!resp.hits.is_empty());
+    assert!(resp.hits.iter().all(|h| h.doc.id == DOC2));
+}
+
+#[test]
+fn all_nine_quoted_tweets_come_out_with_their_handles() {
+    let idx = TestIndex::corpus();
+    let resp = idx.query("", &["--kind", "tweet", "--limit", "50"]);
+    assert_eq!(resp.total, 9);
+    let mut handles: Vec<&str> = resp.hits.iter().filter_map(handle).collect();
+    handles.sort_unstable();
+    assert_eq!(
+        handles,
+        [
+            "AnaVHerrero",
+            "AsambleaVE",
+            "BenjiDelylo",
+            "CronicaUno",
+            "EfectoCocuyo",
+            "EfectoCocuyo",
+            "EfectoCocuyo",
+            "ReporteYa",
+            "puzkas",
+        ]
+    );
+    for hit in &resp.hits {
+        assert_eq!(hit.passage.kind, Kind::Tweet);
+        assert_eq!(hit.doc.id, DOC1);
+        assert_eq!(hit.doc.kind, Kind::Article);
+        assert_eq!(
+            tweet_date(hit).as_deref(),
+            Some("2020-01-07"),
+            "{}",
+            hit.passage.id
+        );
+        // The attribution line is metadata, not tweet text.
+        assert!(
+            !hit.passage.text.contains("January 7, 2020"),
+            "{}",
+            hit.passage.id
+        );
+    }
+    let ana = resp
+        .hits
+        .iter()
+        .find(|h| handle(h) == Some("AnaVHerrero"))
+        .unwrap();
+    let text = &ana.passage.text;
+    assert!(
+        text.contains("National Guard immediately stepped back"),
+        "{text:?}"
+    );
+    assert!(text.contains("Minutes later"), "{text:?}");
+    assert_eq!(ana.passage.lang, "en");
+    assert_eq!(
+        ana.tweet.as_ref().unwrap().author.as_deref(),
+        Some("Ana Vanessa Herrero")
+    );
+    let puzkas = resp
+        .hits
+        .iter()
+        .find(|h| handle(h) == Some("puzkas"))
+        .unwrap();
+    assert_eq!(
+        puzkas.tweet.as_ref().unwrap().author.as_deref(),
+        Some("Eugenio G. Martínez")
+    );
+    let cronica = resp
+        .hits
+        .iter()
+        .find(|h| handle(h) == Some("CronicaUno"))
+        .unwrap();
+    assert_eq!(
+        cronica.tweet.as_ref().unwrap().author.as_deref(),
+        Some("Crónica Uno")
+    );
+    assert_eq!(cronica.tweet.as_ref().unwrap().mentions, ["YohanaMarra"]);
+}
+
+#[test]
+fn per_article_one_repeats_no_document() {
+    let idx = TestIndex::corpus();
+    let resp = idx.query("Guaido", &["--per-article", "1", "--limit", "10"]);
+    let docs: Vec<&str> = resp.hits.iter().map(|h| h.doc.id.as_str()).collect();
+    let unique: BTreeSet<&str> = docs.iter().copied().collect();
+    assert_eq!(docs.len(), unique.len(), "a document repeats: {docs:?}");
+    assert_eq!(unique, BTreeSet::from([DOC0, DOC1, DOC2]));
+    // Each document's best passage, best first.
+    assert_eq!(
+        ids(&resp),
+        [
+            format!("{DOC1}#10"),
+            format!("{DOC2}#7"),
+            format!("{DOC0}#7")
+        ]
+    );
+    let ranks: Vec<usize> = resp.hits.iter().map(|h| h.rank).collect();
+    assert_eq!(ranks, [1, 2, 3]);
+}
+
+#[test]
+fn syntax_error_still_answers_and_warns() {
+    let idx = TestIndex::corpus();
+    let out = idx
+        .query_cmd("\"Guaido AND (", &["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning"),
+        "no warning on stderr: {stderr:?}"
+    );
+    let resp = idx.query("\"Guaido AND (", &[]);
+    assert_eq!(resp.query, "\"Guaido AND (");
+    assert!(!resp.warnings.is_empty());
+    assert!(resp.warnings.iter().all(|w| !w.is_empty()));
+    assert!(!resp.hits.is_empty());
+    assert!(marked(&resp.hits[0]).contains(&"Guaido"));
+    // The plain word is searched: same passages as the plain query.
+    let plain = idx.query("Guaido", &[]);
+    assert_eq!(ids(&resp), ids(&plain));
+}
+
+#[test]
+fn offset_pages_through_the_ranking() {
+    let idx = TestIndex::corpus();
+    let all = idx.query("Guaido", &["--limit", "6"]);
+    let page = idx.query("Guaido", &["--offset", "2", "--limit", "3"]);
+    assert_eq!(page.total, all.total);
+    assert_eq!(ids(&page), ids(&all)[2..5]);
+    let ranks: Vec<usize> = page.hits.iter().map(|h| h.rank).collect();
+    assert_eq!(ranks, [3, 4, 5]);
+}

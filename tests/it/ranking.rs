@@ -1,0 +1,73 @@
+//! Ranking: the title weighs in, but only for passages that match themselves.
+
+use crate::common::TestIndex;
+
+fn two_articles() -> (tempfile::TempDir, TestIndex) {
+    let src = tempfile::tempdir().expect("temp dir");
+    // Same paragraph in both; only the first article's title has "quorum".
+    std::fs::write(
+        src.path().join("a.txt"),
+        "The quorum was contested in the chamber.\n\nDeputies said the quorum vote was void.\n\nNothing else here.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.path().join("b.txt"),
+        "The session opened late in the chamber.\n\nDeputies said the quorum vote was void.\n\nNothing else here.\n",
+    )
+    .unwrap();
+    let idx = TestIndex::build(&[src.path()]);
+    (src, idx)
+}
+
+#[test]
+fn a_matching_title_ranks_its_passage_first() {
+    let (_src, idx) = two_articles();
+    let resp = idx.query("quorum vote", &[]);
+    let ids: Vec<&str> = resp.hits.iter().map(|h| h.passage.id.as_str()).collect();
+    // a.txt#1 and b.txt#1 have the same text; a.txt's title matches.
+    let a = ids
+        .iter()
+        .position(|i| *i == "a.txt#1")
+        .expect("a.txt#1 found");
+    let b = ids
+        .iter()
+        .position(|i| *i == "b.txt#1")
+        .expect("b.txt#1 found");
+    assert!(a < b, "title match should rank first: {ids:?}");
+    assert!(resp.hits[a].score > resp.hits[b].score);
+}
+
+#[test]
+fn a_title_match_alone_is_not_a_hit() {
+    let (_src, idx) = two_articles();
+    let resp = idx.query("quorum", &["--limit", "50"]);
+    let ids: Vec<&str> = resp.hits.iter().map(|h| h.passage.id.as_str()).collect();
+    assert_eq!(resp.total, 3, "{ids:?}");
+    assert!(
+        !ids.contains(&"a.txt#2"),
+        "a passage without the word came back: {ids:?}"
+    );
+    for h in &resp.hits {
+        assert!(
+            !h.passage.highlights.is_empty(),
+            "{} has no highlight",
+            h.passage.id
+        );
+    }
+}
+
+#[test]
+fn every_corpus_hit_contains_the_word() {
+    let idx = TestIndex::corpus();
+    for q in ["Guaido", "lawmaker", "\"National Guard\""] {
+        let resp = idx.query(q, &["--limit", "100"]);
+        assert_eq!(resp.total, resp.hits.len(), "{q}");
+        for h in &resp.hits {
+            assert!(
+                !h.passage.highlights.is_empty(),
+                "{q}: {} has no highlight",
+                h.passage.id
+            );
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! gazette's integration tests: one test binary that runs the real `gazette`
+//! executable (each test with its own index in a temporary folder) and reads
+//! its JSON through the library's serde types.
+//!
+//! - `query_corpus`: queries on the sample corpus in `corpus/`
+//! - `output`: formats, JSON schema, offsets, colour, exit codes, pipes
+//! - `multilingual`: queries on `tests/fixtures/multilingual.jsonl`
+//! - `shared`: tests that read `../shared/corpora` at run time
+
+#[path = "it/common.rs"]
+mod common;
+#[path = "it/multilingual.rs"]
+mod multilingual;
+#[path = "it/output.rs"]
+mod output;
+#[path = "it/query_corpus.rs"]
+mod query_corpus;
+#[path = "it/ranking.rs"]
+mod ranking;
+#[path = "it/shared.rs"]
+mod shared;
