@@ -12,7 +12,7 @@ use crate::analysis::ANALYZER;
 
 /// Version of the schema and analysis; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field.
 #[derive(Debug, Clone)]
@@ -29,11 +29,11 @@ pub struct Fields {
     pub lang: Field,
     /// Document language.
     pub doc_lang: Field,
-    /// Title terms (pre-tokenized, positions).
+    /// Title terms (language-tagged text, positions).
     pub title: Field,
     /// Title as written.
     pub title_text: Field,
-    /// Passage terms (pre-tokenized, positions).
+    /// Passage terms (language-tagged text, positions).
     pub body: Field,
     /// Passage text as written.
     pub text: Field,

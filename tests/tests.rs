@@ -9,6 +9,12 @@
 
 #[path = "it/common.rs"]
 mod common;
+#[path = "it/faults.rs"]
+mod faults;
+#[path = "it/indexing.rs"]
+mod indexing;
+#[path = "it/model.rs"]
+mod model;
 #[path = "it/multilingual.rs"]
 mod multilingual;
 #[path = "it/output.rs"]

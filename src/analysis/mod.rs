@@ -112,13 +112,41 @@ impl Analyzer {
     }
 }
 
-/// gazette's analysis as a tantivy [`Tokenizer`], registered under
-/// [`ANALYZER`] (no stemming) and `gazette_<lang>` (stemming) so that tantivy
-/// components (snippets, the query parser) agree with the pre-tokenized text
-/// gazette indexes.
+/// Marks the start of a language tag in front of indexed text.
+const TAG_START: char = '\u{2}';
+/// Marks the end of a language tag.
+const TAG_END: char = '\u{3}';
+
+/// `text` prefixed with its language, as the indexed fields take it: the
+/// [`ANALYZER`] tokenizer reads the tag and stems in that language. Index
+/// fields are not stored, so the tag is never seen outside the index.
+pub fn tag_language(lang: &str, text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + lang.len() + 2);
+    out.push(TAG_START);
+    out.push_str(lang);
+    out.push(TAG_END);
+    out.push_str(text);
+    out
+}
+
+/// Splits a language tag off `text`: the analyzer and the byte length of the tag.
+fn untag(text: &str) -> (Analyzer, usize) {
+    if let Some(rest) = text.strip_prefix(TAG_START)
+        && let Some(end) = rest.find(TAG_END).filter(|&e| e <= 8)
+    {
+        return (Analyzer::for_lang(Some(&rest[..end])), 1 + end + 1);
+    }
+    (Analyzer::exact(), 0)
+}
+
+/// gazette's analysis as a tantivy [`Tokenizer`]: registered under
+/// [`ANALYZER`] it analyzes language-tagged text (see [`tag_language`]) in
+/// its language, untagged text without stemming; under `gazette_<lang>` it
+/// always stems in that language. Tantivy's indexing threads run it, so the
+/// text reaches tantivy as a plain string.
 #[derive(Clone, Debug)]
 pub struct GazetteTokenizer {
-    analyzer: Analyzer,
+    analyzer: Option<Analyzer>,
 }
 
 /// The token stream of [`GazetteTokenizer`].
@@ -131,8 +159,20 @@ impl Tokenizer for GazetteTokenizer {
     type TokenStream<'a> = GazetteTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GazetteTokenStream {
+        let tokens = match self.analyzer {
+            Some(analyzer) => analyzer.tokens(text),
+            None => {
+                let (analyzer, skip) = untag(text);
+                let mut tokens = analyzer.tokens(&text[skip..]);
+                for t in &mut tokens {
+                    t.offset_from += skip;
+                    t.offset_to += skip;
+                }
+                tokens
+            }
+        };
         GazetteTokenStream {
-            tokens: self.analyzer.tokens(text).into_iter(),
+            tokens: tokens.into_iter(),
             current: Token::default(),
         }
     }
@@ -162,17 +202,12 @@ impl TokenStream for GazetteTokenStream {
 /// creates an index calls this.
 pub fn register(index: &tantivy::Index) {
     let manager = index.tokenizers();
-    manager.register(
-        ANALYZER,
-        GazetteTokenizer {
-            analyzer: Analyzer::exact(),
-        },
-    );
+    manager.register(ANALYZER, GazetteTokenizer { analyzer: None });
     for lang in stem::STEMMED_LANGUAGES {
         manager.register(
             &format!("{ANALYZER}_{lang}"),
             GazetteTokenizer {
-                analyzer: Analyzer::for_lang(Some(lang)),
+                analyzer: Some(Analyzer::for_lang(Some(lang))),
             },
         );
     }
@@ -220,6 +255,30 @@ mod tests {
     #[test]
     fn unknown_language_only_folds() {
         assert_eq!(terms(Some("zz"), "Ñandú"), vec![("nandu".into(), 0)]);
+    }
+
+    #[test]
+    fn tagged_text_is_analyzed_in_its_language() {
+        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        register(&index);
+        let mut analyzer = index.tokenizers().get(ANALYZER).unwrap();
+        let text = tag_language("es", "Los diputados");
+        let mut stream = analyzer.token_stream(&text);
+        let mut got = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            got.push((t.text.clone(), text[t.offset_from..t.offset_to].to_string()));
+        }
+        let want = Analyzer::for_lang(Some("es")).tokens("Los diputados");
+        assert_eq!(got.len(), want.len());
+        assert_eq!(got[2], (want[2].text.clone(), "diputados".to_string()));
+        assert!(got.iter().any(|(t, _)| t.starts_with("es:")));
+        drop(stream);
+        // Untagged text: no stems.
+        let mut stream = analyzer.token_stream("Los diputados");
+        while stream.advance() {
+            assert!(!stream.token().text.contains(':'));
+        }
     }
 
     #[test]

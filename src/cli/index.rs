@@ -105,8 +105,12 @@ pub fn index_with_progress(
     dir: &Path,
     opts: &writer::IndexOptions,
 ) -> anyhow::Result<writer::Summary> {
-    let idx =
-        index::open_or_create(dir).with_context(|| format!("opening index {}", dir.display()))?;
+    let idx = if opts.rebuild {
+        index::open_for_rebuild(dir)
+    } else {
+        index::open_or_create(dir)
+    }
+    .with_context(|| format!("opening index {}", dir.display()))?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(

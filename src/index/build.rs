@@ -1,10 +1,10 @@
-//! Analysis of a parsed document into tantivy documents, one per passage.
-//! Runs in rayon workers: tantivy receives pre-tokenized text.
+//! A parsed document into tantivy documents, one per passage: languages
+//! decided here (in rayon workers), text handed to tantivy tagged with its
+//! language for the registered analyzer.
 
 use tantivy::TantivyDocument;
-use tantivy::tokenizer::PreTokenizedString;
 
-use crate::analysis::{Analyzer, lang};
+use crate::analysis::{lang, tag_language};
 use crate::ingest::Parsed;
 use crate::model::Kind;
 use crate::schema::Fields;
@@ -43,22 +43,12 @@ pub fn passage_lang(text: &str, kind: Kind, given: bool, doc_lang: &str) -> Stri
     }
 }
 
-fn pre_tokenized(analyzer: &Analyzer, text: &str) -> PreTokenizedString {
-    PreTokenizedString {
-        text: String::new(),
-        tokens: analyzer.tokens(text),
-    }
-}
-
 /// The tantivy documents (one per passage) of a parsed document.
 pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
     let doc = &parsed.doc;
     let dlang = doc_lang(parsed);
     let given = doc.lang.is_some();
-    let title_tokens = doc
-        .title
-        .as_deref()
-        .map(|t| pre_tokenized(&Analyzer::for_lang(Some(&dlang)), t));
+    let tagged_title = doc.title.as_deref().map(|t| tag_language(&dlang, t));
     let mut out = Vec::with_capacity(parsed.passages.len());
     let mut chars_before = 0usize;
     let mut last_byte = 0usize;
@@ -75,7 +65,6 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         } else {
             passage_lang(text, p.kind, given, &dlang)
         };
-        let analyzer = Analyzer::for_lang(Some(&plang));
         let mut d = TantivyDocument::default();
         d.add_text(f.passage_id, format!("{}#{i}", doc.id));
         d.add_text(f.doc_id, &doc.id);
@@ -83,11 +72,11 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         d.add_text(f.doc_kind, doc.kind.as_str());
         d.add_text(f.lang, &plang);
         d.add_text(f.doc_lang, &dlang);
-        if let (Some(title), Some(tokens)) = (&doc.title, &title_tokens) {
+        if let (Some(title), Some(tagged)) = (&doc.title, &tagged_title) {
             d.add_text(f.title_text, title);
-            d.add_pre_tokenized_text(f.title, tokens.clone());
+            d.add_text(f.title, tagged);
         }
-        d.add_pre_tokenized_text(f.body, pre_tokenized(&analyzer, text));
+        d.add_text(f.body, tag_language(&plang, text));
         d.add_text(f.text, text);
         let tweet = p.tweet.as_ref().or(doc.tweet.as_ref());
         let date = tweet.and_then(|t| t.date).or(doc.date);
@@ -107,7 +96,7 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
             .and_then(|t| t.author.as_deref())
             .or(doc.author.as_deref());
         if let Some(a) = author {
-            d.add_pre_tokenized_text(f.author, pre_tokenized(&Analyzer::exact(), a));
+            d.add_text(f.author, a);
         }
         if let Some(t) = tweet {
             if let Some(h) = &t.handle {

@@ -97,6 +97,48 @@ pub fn open_or_create(dir: &Path) -> Result<GazetteIndex> {
     })
 }
 
+/// Opens the index in `dir` for a rebuild: like [`open_or_create`], but an
+/// index of another gazette schema version is removed and created anew (its
+/// content could not be used anyway). A folder that holds no gazette index
+/// marker is never touched.
+pub fn open_for_rebuild(dir: &Path) -> Result<GazetteIndex> {
+    match open_or_create(dir) {
+        Err(Error::SchemaVersion { found, .. }) if found.parse::<u32>().is_ok() => {
+            remove_index_files(dir)?;
+            open_or_create(dir)
+        }
+        other => other,
+    }
+}
+
+/// Removes tantivy's and gazette's files from an index folder (nothing else).
+fn remove_index_files(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let ours = name == MARKER
+            || name == "meta.json"
+            || name == ".managed.json"
+            || name.starts_with(".tantivy")
+            || [
+                ".idx",
+                ".pos",
+                ".term",
+                ".store",
+                ".fast",
+                ".fieldnorm",
+                ".del",
+            ]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        if ours && entry.path().is_file() {
+            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;

@@ -281,7 +281,15 @@ pub fn run(
             .collect();
         stats.records += batch.len() as u64;
         stats.bytes += batch.iter().map(record_bytes).sum::<u64>();
-        for outcome in outcomes {
+        for (record, outcome) in batch.iter().zip(outcomes) {
+            let outcome = match outcome {
+                // Same as the index held at the start, but an earlier record
+                // of this run replaced it: write this content back.
+                Outcome::Unchanged(id, hash) if seen.get(&id).is_some_and(|h| *h != hash) => {
+                    process(record, index, &HashMap::new())
+                }
+                other => other,
+            };
             match outcome {
                 Outcome::Rejected(e) => summary.errors.push(e),
                 Outcome::Unchanged(id, hash) => {
