@@ -6,8 +6,7 @@
 //! meet. Marks that are letters' vowels in other scripts (Devanagari matras,
 //! Thai vowels) are kept: removing them would merge unrelated words.
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Appends the folded form of `word` to `out`.
 pub fn fold_into(word: &str, out: &mut String) {
@@ -15,23 +14,34 @@ pub fn fold_into(word: &str, out: &mut String) {
         out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
         return;
     }
-    let lower = word.to_lowercase();
-    for c in lower.nfd() {
-        if is_combining_mark(c) && is_foldable_mark(c) {
+    // Char by char: no intermediate strings. (Lower-casing a whole string
+    // only differs for a final Σ, which folds to σ anyway.)
+    for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
             continue;
         }
-        match c {
-            'ς' => out.push('σ'),
-            'ß' => out.push_str("ss"),
-            'ı' => out.push('i'),
-            'ø' => out.push('o'),
-            'æ' => out.push_str("ae"),
-            'œ' => out.push_str("oe"),
-            'đ' => out.push('d'),
-            'ł' => out.push('l'),
-            '\u{0640}' => {} // Arabic tatweel
-            _ => out.push(c),
+        for lower in c.to_lowercase() {
+            decompose_canonical(lower, |d| push_folded(d, out));
         }
+    }
+}
+
+fn push_folded(c: char, out: &mut String) {
+    if is_combining_mark(c) && is_foldable_mark(c) {
+        return;
+    }
+    match c {
+        'ς' => out.push('σ'),
+        'ß' => out.push_str("ss"),
+        'ı' => out.push('i'),
+        'ø' => out.push('o'),
+        'æ' => out.push_str("ae"),
+        'œ' => out.push_str("oe"),
+        'đ' => out.push('d'),
+        'ł' => out.push('l'),
+        '\u{0640}' => {} // Arabic tatweel
+        _ => out.push(c),
     }
 }
 

@@ -66,25 +66,42 @@ impl Analyzer {
 
     /// Calls `emit(term, is_stem)` for each term of one raw token of `text`.
     pub fn terms_of(&self, text: &str, raw: &RawToken, mut emit: impl FnMut(String, bool)) {
-        let surface = &text[raw.start..raw.end];
-        let folded = fold::fold(surface);
+        let (mut folded, mut stem) = (String::new(), String::new());
+        let (has_folded, has_stem) = self.terms_into(text, raw, &mut folded, &mut stem);
+        if has_folded {
+            emit(folded, false);
+        }
+        if has_stem {
+            emit(stem, true);
+        }
+    }
+
+    /// Allocation-free form of [`Analyzer::terms_of`]: writes the folded
+    /// term into `folded` and the stem term into `stem`; returns which of
+    /// them the token has.
+    pub fn terms_into(
+        &self,
+        text: &str,
+        raw: &RawToken,
+        folded: &mut String,
+        stem: &mut String,
+    ) -> (bool, bool) {
+        folded.clear();
+        fold::fold_into(&text[raw.start..raw.end], folded);
         if folded.is_empty() {
             // only marks or tatweel: nothing to search for
-            return;
+            return (false, false);
         }
         if raw.kind == WordKind::Word
             && let (Some(lang), Some(stemmer)) = (self.lang, self.stemmer)
         {
-            let stemmed = stemmer.stem(&folded);
-            let mut term = String::with_capacity(lang.len() + 1 + stemmed.len());
-            term.push_str(lang);
-            term.push(STEM_SEP);
-            term.push_str(&stemmed);
-            emit(folded, false);
-            emit(term, true);
-            return;
+            stem.clear();
+            stem.push_str(lang);
+            stem.push(STEM_SEP);
+            stem::stem_into(lang, stemmer, folded, stem);
+            return (true, true);
         }
-        emit(folded, false);
+        (true, false)
     }
 
     /// The stem term of one word, as [`Analyzer::terms_of`] would index it.
@@ -95,18 +112,10 @@ impl Analyzer {
 
     /// All index tokens of `text`, in position order, as tantivy wants them.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        let raw = tokenizer::tokenize(text);
-        let mut out = Vec::with_capacity(raw.len() * 2);
-        for r in &raw {
-            self.terms_of(text, r, |term, _| {
-                out.push(Token {
-                    offset_from: r.start,
-                    offset_to: r.end,
-                    position: r.position,
-                    text: term,
-                    position_length: 1,
-                })
-            });
+        let mut stream = GazetteTokenStream::new(*self, text, 0);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().clone());
         }
         out
     }
@@ -149,44 +158,70 @@ pub struct GazetteTokenizer {
     analyzer: Option<Analyzer>,
 }
 
-/// The token stream of [`GazetteTokenizer`].
-pub struct GazetteTokenStream {
-    tokens: std::vec::IntoIter<Token>,
+/// The token stream of [`GazetteTokenizer`]: one reused token, no
+/// allocation per term.
+pub struct GazetteTokenStream<'a> {
+    text: &'a str,
+    analyzer: Analyzer,
+    raw: std::vec::IntoIter<RawToken>,
+    /// Byte offset of `text` in what tantivy gave (the language tag).
+    shift: usize,
+    /// The stem of the current word, emitted next at the same position.
+    stem: String,
+    pending_stem: bool,
     current: Token,
 }
 
-impl Tokenizer for GazetteTokenizer {
-    type TokenStream<'a> = GazetteTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> GazetteTokenStream {
-        let tokens = match self.analyzer {
-            Some(analyzer) => analyzer.tokens(text),
-            None => {
-                let (analyzer, skip) = untag(text);
-                let mut tokens = analyzer.tokens(&text[skip..]);
-                for t in &mut tokens {
-                    t.offset_from += skip;
-                    t.offset_to += skip;
-                }
-                tokens
-            }
-        };
+impl<'a> GazetteTokenStream<'a> {
+    fn new(analyzer: Analyzer, text: &'a str, shift: usize) -> Self {
         GazetteTokenStream {
-            tokens: tokens.into_iter(),
+            text,
+            analyzer,
+            raw: tokenizer::tokenize(text).into_iter(),
+            shift,
+            stem: String::new(),
+            pending_stem: false,
             current: Token::default(),
         }
     }
 }
 
-impl TokenStream for GazetteTokenStream {
-    fn advance(&mut self) -> bool {
-        match self.tokens.next() {
-            Some(t) => {
-                self.current = t;
-                true
+impl Tokenizer for GazetteTokenizer {
+    type TokenStream<'a> = GazetteTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> GazetteTokenStream<'a> {
+        match self.analyzer {
+            Some(analyzer) => GazetteTokenStream::new(analyzer, text, 0),
+            None => {
+                let (analyzer, skip) = untag(text);
+                GazetteTokenStream::new(analyzer, &text[skip..], skip)
             }
-            None => false,
         }
+    }
+}
+
+impl TokenStream for GazetteTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.pending_stem {
+            self.pending_stem = false;
+            std::mem::swap(&mut self.current.text, &mut self.stem);
+            return true;
+        }
+        for raw in self.raw.by_ref() {
+            let (has_folded, has_stem) =
+                self.analyzer
+                    .terms_into(self.text, &raw, &mut self.current.text, &mut self.stem);
+            if !has_folded {
+                continue;
+            }
+            self.current.offset_from = raw.start + self.shift;
+            self.current.offset_to = raw.end + self.shift;
+            self.current.position = raw.position;
+            self.current.position_length = 1;
+            self.pending_stem = has_stem;
+            return true;
+        }
+        false
     }
 
     fn token(&self) -> &Token {

@@ -50,6 +50,41 @@ pub const STEMMED_LANGUAGES: &[&str] = &[
     "ta", "tr", "yi",
 ];
 
+/// Words cached per thread and language before the cache is cleared.
+const CACHE_WORDS: usize = 1 << 16;
+
+thread_local! {
+    /// Stems already computed, per language: word frequencies are Zipfian,
+    /// so most tokens hit (a lookup costs a fraction of a Snowball run).
+    static CACHE: std::cell::RefCell<Vec<(&'static str, rustc_hash::FxHashMap<Box<str>, Box<str>>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Appends the stem of `word` in `lang` (whose stemmer is `stemmer`) to `out`.
+pub fn stem_into(lang: &'static str, stemmer: Stemmer, word: &str, out: &mut String) {
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let slot = match cache.iter().position(|(l, _)| *l == lang) {
+            Some(i) => i,
+            None => {
+                cache.push((lang, Default::default()));
+                cache.len() - 1
+            }
+        };
+        let map = &mut cache[slot].1;
+        if let Some(stem) = map.get(word) {
+            out.push_str(stem);
+            return;
+        }
+        let stem = stemmer.stem(word);
+        out.push_str(&stem);
+        if map.len() >= CACHE_WORDS {
+            map.clear();
+        }
+        map.insert(word.into(), stem.into());
+    })
+}
+
 /// A stemmer for `lang`, if it has one.
 pub fn stemmer(lang: &str) -> Option<Stemmer> {
     algorithm(lang).map(Stemmer::new)
@@ -65,6 +100,16 @@ mod tests {
             assert!(stemmer(lang).is_some(), "{lang}");
         }
         assert!(stemmer("zh").is_none());
+    }
+
+    #[test]
+    fn cached_stems_equal_fresh_ones() {
+        let en = stemmer("en").unwrap();
+        for word in ["lawmakers", "running", "lawmakers", "the", "running"] {
+            let mut out = String::new();
+            stem_into("en", en, word, &mut out);
+            assert_eq!(out, en.stem(word));
+        }
     }
 
     #[test]

@@ -88,6 +88,14 @@ fn link_len(rest: &str) -> Option<usize> {
     (link.len() >= min).then_some(link.len())
 }
 
+/// A chunk that is a link prefix ("www", "http", "https"; the rest of the
+/// link would have made it non-alphanumeric) never takes the fast path.
+fn starts_link(core: &[u8]) -> bool {
+    core.eq_ignore_ascii_case(b"www")
+        || core.eq_ignore_ascii_case(b"http")
+        || core.eq_ignore_ascii_case(b"https")
+}
+
 /// Splits `text` into raw tokens. Offsets are byte offsets into `text`, always
 /// on char boundaries, strictly increasing in `start` (bar the bare word of a
 /// tag, which shares its tag's end).
@@ -128,12 +136,66 @@ impl<'t, 'o> Segmenter<'t, 'o> {
         self.position += 1;
     }
 
+    /// Tokenizes chunk by chunk between white space (always a word boundary
+    /// in UAX#29): a chunk that is an ASCII word with at most simple
+    /// punctuation around it — most of a Latin-script text — is taken as is;
+    /// any other goes through the UAX#29 segmenter. `tests::fast_path_is_uax29`
+    /// checks both give the same tokens.
     fn run(mut self) {
         let text = self.text;
-        let segments = text.split_word_bound_indices().peekable();
+        let mut chunk_start = None;
+        for (i, c) in text.char_indices() {
+            if c.is_whitespace() {
+                if let Some(s) = chunk_start.take() {
+                    self.chunk(s, i);
+                }
+            } else if chunk_start.is_none() {
+                chunk_start = Some(i);
+            }
+        }
+        if let Some(s) = chunk_start {
+            self.chunk(s, text.len());
+        }
+        self.flush_run();
+    }
+
+    fn chunk(&mut self, start: usize, end: usize) {
+        let bytes = &self.text.as_bytes()[start..end];
+        let lead = bytes
+            .iter()
+            .take_while(|b| matches!(b, b'"' | b'(' | b'['))
+            .count();
+        let trail = bytes[lead..]
+            .iter()
+            .rev()
+            .take_while(|b| {
+                matches!(
+                    b,
+                    b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b']' | b'"'
+                )
+            })
+            .count();
+        let core = &bytes[lead..bytes.len() - trail];
+        if !core.is_empty() && core.iter().all(u8::is_ascii_alphanumeric) && !starts_link(core) {
+            self.flush_run();
+            let kind = if core.iter().any(u8::is_ascii_digit) {
+                WordKind::Number
+            } else {
+                WordKind::Word
+            };
+            self.push(start + lead, start + lead + core.len(), kind);
+            return;
+        }
+        self.segment(start, end);
+    }
+
+    /// UAX#29 segmentation of `text[from..to]`.
+    fn segment(&mut self, from: usize, to: usize) {
+        let text = self.text;
         let mut skip_until = 0;
         let mut pending_sigil: Option<usize> = None;
-        for (start, seg) in segments {
+        for (offset, seg) in text[from..to].split_word_bound_indices() {
+            let start = from + offset;
             if start < skip_until {
                 continue;
             }
@@ -179,7 +241,6 @@ impl<'t, 'o> Segmenter<'t, 'o> {
                 _ => self.push_word(start, seg),
             }
         }
-        self.flush_run();
     }
 
     /// An ordinary word, split at apostrophes ("l’extérieur" → l, extérieur).
@@ -361,7 +422,37 @@ mod tests {
         assert_eq!(words(&format!("x {long} y")).len(), 2);
     }
 
+    /// UAX#29 over the whole text, without the chunk fast path.
+    fn reference(text: &str) -> Vec<RawToken> {
+        let mut out = Vec::new();
+        let mut seg = Segmenter::new(text, &mut out);
+        seg.segment(0, text.len());
+        seg.flush_run();
+        out
+    }
+
     proptest::proptest! {
+        #[test]
+        fn fast_path_is_uax29(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[A-Za-z0-9]{1,8}",
+                    "[ \\n\\t]{1,2}",
+                    "[.,;:!?()\\[\\]\"'#@_-]{1,2}",
+                    proptest::strategy::Just("U.S.".to_string()),
+                    proptest::strategy::Just("3.14".to_string()),
+                    proptest::strategy::Just("www.x.com".to_string()),
+                    proptest::strategy::Just("http".to_string()),
+                    proptest::strategy::Just("Guaidó".to_string()),
+                    proptest::strategy::Just("黑豹".to_string()),
+                ],
+                0..40,
+            )
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(tokenize(&text), reference(&text), "{:?}", text);
+        }
+
         #[test]
         fn any_text_tokenizes_on_char_boundaries(text in "\\PC{0,200}") {
             let toks = tokenize(&text);

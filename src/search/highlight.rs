@@ -2,7 +2,7 @@
 //! marks every token that matched the query — exact, accent-folded or
 //! stemmed — and every occurrence of a quoted phrase as one span.
 
-use crate::analysis::{Analyzer, tokenizer};
+use crate::analysis::{Analyzer, STEM_SEP, tokenizer};
 use crate::search::hit::Span;
 use crate::search::query::HighlightSpec;
 
@@ -12,29 +12,33 @@ pub fn highlight(text: &str, lang: &str, spec: &HighlightSpec) -> Vec<Span> {
     if spec.terms.is_empty() && spec.phrases.is_empty() {
         return Vec::new();
     }
-    let analyzer = Analyzer::for_lang(Some(lang));
+    // Stem only when the query holds stems in this passage's language.
+    let wants_stems = spec.terms.iter().any(|t| {
+        t.strip_prefix(lang)
+            .is_some_and(|rest| rest.starts_with(STEM_SEP))
+    });
+    let analyzer = if wants_stems {
+        Analyzer::for_lang(Some(lang))
+    } else {
+        Analyzer::exact()
+    };
     let raw = tokenizer::tokenize(text);
     let mut ranges: Vec<(usize, usize)> = Vec::new();
-    // Folded term at each position (the last one: a tag's bare word), for phrases.
+    // Folded terms at each position (a tag and its bare word share one), for phrases.
     let mut by_position: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    let (mut folded, mut stem) = (String::new(), String::new());
     for t in &raw {
-        let mut matched = false;
-        let mut exact = None;
-        analyzer.terms_of(text, t, |term, is_stem| {
-            if spec.terms.contains(&term) {
-                matched = true;
-            }
-            if !is_stem {
-                exact = Some(term);
-            }
-        });
-        if matched {
+        let (has_folded, has_stem) = analyzer.terms_into(text, t, &mut folded, &mut stem);
+        if !has_folded {
+            continue;
+        }
+        if spec.terms.contains(&folded) || (has_stem && spec.terms.contains(&stem)) {
             ranges.push((t.start, t.end));
         }
-        if let Some(term) = exact {
+        if !spec.phrases.is_empty() {
             match by_position.last_mut() {
-                Some(last) if last.0 == t.position => last.2.push(term),
-                _ => by_position.push((t.position, t.start, vec![term])),
+                Some(last) if last.0 == t.position => last.2.push(folded.clone()),
+                _ => by_position.push((t.position, t.start, vec![folded.clone()])),
             }
             let last = by_position.last_mut().expect("pushed");
             last.1 = last.1.min(t.start);
