@@ -53,10 +53,13 @@ pub const STEMMED_LANGUAGES: &[&str] = &[
 /// Words cached per thread and language before the cache is cleared.
 const CACHE_WORDS: usize = 1 << 16;
 
+/// Stems by word, for one language.
+type StemMap = rustc_hash::FxHashMap<Box<str>, Box<str>>;
+
 thread_local! {
     /// Stems already computed, per language: word frequencies are Zipfian,
     /// so most tokens hit (a lookup costs a fraction of a Snowball run).
-    static CACHE: std::cell::RefCell<Vec<(&'static str, rustc_hash::FxHashMap<Box<str>, Box<str>>)>> =
+    static CACHE: std::cell::RefCell<Vec<(&'static str, StemMap)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
