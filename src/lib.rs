@@ -20,6 +20,7 @@
 
 pub mod analysis;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod ingest;
 pub mod model;

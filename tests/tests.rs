@@ -9,6 +9,8 @@
 
 #[path = "it/common.rs"]
 mod common;
+#[path = "it/eval.rs"]
+mod eval;
 #[path = "it/faults.rs"]
 mod faults;
 #[path = "it/indexing.rs"]

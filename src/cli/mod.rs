@@ -2,6 +2,7 @@
 
 mod batch;
 mod delete;
+mod eval;
 mod index;
 mod optimize;
 mod query;
@@ -45,6 +46,8 @@ enum Command {
     Delete(delete::Args),
     /// Merge the index's segments into one.
     Optimize(optimize::Args),
+    /// Score a query file against TREC relevance judgments (nDCG, MRR, recall, MAP).
+    Eval(eval::Args),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -56,6 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Stats(args) => stats::run(&cli.index, args),
         Command::Delete(args) => delete::run(&cli.index, args),
         Command::Optimize(args) => optimize::run(&cli.index, args),
+        Command::Eval(args) => eval::run(&cli.index, args),
     }
 }
 

@@ -115,8 +115,16 @@ pub struct ErrorInfo {
     pub message: String,
 }
 
-enum Item {
-    Run { id: serde_json::Value, req: Request },
+/// One parsed input line: a query to run, or why it cannot run.
+pub enum Item {
+    /// A query to answer.
+    Run {
+        /// The query's `id`, or its line number.
+        id: serde_json::Value,
+        /// The request, defaults overridden by the line.
+        req: Request,
+    },
+    /// A line that failed before searching.
     Fail(BatchFailure),
 }
 
@@ -137,7 +145,7 @@ fn fail(
 }
 
 /// Parses one input line; `None` for blank and `#` comment lines.
-fn parse_line(bytes: &[u8], line_no: u64, opts: &BatchOptions) -> Option<Item> {
+pub fn parse_line(bytes: &[u8], line_no: u64, opts: &BatchOptions) -> Option<Item> {
     let line_id = serde_json::Value::from(line_no);
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Some(fail(
@@ -243,14 +251,16 @@ fn apply(req: &mut Request, q: LineQuery) -> Result<(), String> {
     Ok(())
 }
 
-fn id_text(id: &serde_json::Value) -> String {
+/// An id as text: strings as they are, other JSON values as JSON.
+pub fn id_text(id: &serde_json::Value) -> String {
     match id {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
 }
 
-fn no_space(s: &str) -> String {
+/// `s` with white space replaced by `_` (ids in TREC run lines).
+pub fn no_space(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_whitespace() { '_' } else { c })
         .collect()
