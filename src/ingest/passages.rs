@@ -177,7 +177,8 @@ fn ends_with_colon(text: &str, (s, e): (usize, usize)) -> bool {
 pub fn word_count(text: &str) -> usize {
     let mut count = 0;
     let mut in_word = false;
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         if tokenizer::is_spaceless(c) {
             count += 1;
             in_word = false;
@@ -187,7 +188,13 @@ pub fn word_count(text: &str) -> usize {
                 in_word = true;
             }
         } else {
-            in_word = false;
+            // As in UAX#29, an apostrophe or a point between letters or
+            // digits ("body’s", "U.S", "3.14", "1,000") does not end a word.
+            let joins = matches!(c, '\'' | '’' | '.' | ',' | ':')
+                && chars
+                    .peek()
+                    .is_some_and(|n| n.is_alphanumeric() && !tokenizer::is_spaceless(*n));
+            in_word = in_word && joins;
         }
     }
     count
@@ -277,6 +284,28 @@ mod tests {
         assert_eq!(t.meta.hashtags, vec!["7Ene", "7Ene"]);
         assert_eq!(t.meta.mentions, vec!["GregJaimes"]);
         assert_eq!(t.meta.links, vec!["pic.twitter.com/LFr1KqDqWW"]);
+    }
+
+    #[test]
+    fn words_are_counted_as_uax29_does() {
+        for text in [
+            "Guaidó’s new term, voted 100 to 0 in 2018.",
+            "The U.S. paid 1,000.50 dollars — re-elected: yes",
+            "黑豹队 and ที่นี่",
+            "",
+        ] {
+            let uax29: usize = text
+                .unicode_words()
+                .map(|w| {
+                    if w.chars().any(tokenizer::is_spaceless) {
+                        w.chars().count()
+                    } else {
+                        1
+                    }
+                })
+                .sum();
+            assert_eq!(word_count(text), uax29, "{text}");
+        }
     }
 
     #[test]
