@@ -7,6 +7,8 @@
 //! - `multilingual`: queries on `tests/fixtures/multilingual.jsonl`
 //! - `shared`: tests that read `../shared/corpora` at run time
 
+#[path = "it/batch.rs"]
+mod batch;
 #[path = "it/common.rs"]
 mod common;
 #[path = "it/eval.rs"]

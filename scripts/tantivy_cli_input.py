@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""Writes the news+tweets mix as tantivy-cli wants it: a meta.json with the
+peers' schema (id raw stored; title, body text with positions, default
+tokenizer) in INDEX_DIR, and one JSON document per line in OUT.
+Usage: tantivy_cli_input.py OUT INDEX_DIR FILE.jsonl.gz..."""
+import gzip, json, os, sys
+
+out, index_dir, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+os.makedirs(index_dir, exist_ok=True)
+text = lambda: {"indexing": {"record": "position", "fieldnorms": True, "tokenizer": "default"}, "stored": False, "fast": False}
+schema = [
+    {"name": "id", "type": "text", "options": {"indexing": {"record": "basic", "fieldnorms": False, "tokenizer": "raw"}, "stored": True, "fast": False}},
+    {"name": "title", "type": "text", "options": text()},
+    {"name": "body", "type": "text", "options": text()},
+]
+meta = {"index_settings": {"docstore_compression": "lz4", "docstore_blocksize": 16384}, "segments": [], "schema": schema, "opstamp": 0}
+with open(os.path.join(index_dir, "meta.json"), "w") as f:
+    json.dump(meta, f)
+n = 0
+with open(out, "w", encoding="utf-8") as w:
+    for path in files:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                w.write(json.dumps({"id": str(r.get("id")), "title": r.get("title") or "", "body": r.get("body") or r.get("text") or ""}, ensure_ascii=False) + "\n")
+                n += 1
+print(n)
