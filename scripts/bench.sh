@@ -112,3 +112,5 @@ process each, wall time including process start and index opening:
 $BATCH
 MD
 echo "bench: wrote BENCHMARKS.md" >&2
+# The hotspot tables are measured by hand with perf (see the file).
+{ echo; cat docs/PROFILE.md; } >> BENCHMARKS.md

@@ -123,11 +123,17 @@ pub fn index_with_progress(
     let summary = writer::run(&idx, opts, |p| {
         if let Some(bar) = &bar {
             let secs = started.elapsed().as_secs_f64().max(1e-3);
+            let eta = (p.disk_total > 0 && p.disk_read > 0).then(|| {
+                let left = p.disk_total.saturating_sub(p.disk_read) as f64 / p.disk_read as f64;
+                format!(", ETA {:.0} s", secs * left)
+            });
             bar.set_message(format!(
-                "{} records, {:.1} MB, {:.0} records/s",
+                "{} files, {} records, {:.1} MB, {:.0} records/s{}",
+                p.files,
                 p.records,
                 p.bytes as f64 / 1e6,
-                p.records as f64 / secs
+                p.records as f64 / secs,
+                eta.unwrap_or_default()
             ));
             bar.tick();
         }

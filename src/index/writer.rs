@@ -99,6 +99,12 @@ pub struct Progress {
     pub records: u64,
     /// Input bytes processed (uncompressed).
     pub bytes: u64,
+    /// Input files.
+    pub files: u64,
+    /// Bytes read from disk so far (compressed, for gzip input).
+    pub disk_read: u64,
+    /// Size of all input files on disk (0 when reading standard input only).
+    pub disk_total: u64,
 }
 
 /// Opens a writer, failing at once (or waiting) if another process holds it.
@@ -255,9 +261,16 @@ pub fn run(
 
     const BATCH: usize = 256;
     let (tx, rx) = sync_channel::<Vec<Record>>(4);
+    let counter = read::ReadCounter::default();
+    let reader_counter = counter.clone();
+    let mut stats = Progress {
+        files: inputs.len() as u64,
+        disk_total: read::disk_size(&inputs),
+        ..Progress::default()
+    };
     let reader = std::thread::spawn(move || {
         let mut batch = Vec::with_capacity(BATCH);
-        ingest::stream_records(inputs, |r| {
+        ingest::stream_records(inputs, &reader_counter, |r| {
             batch.push(r);
             if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
@@ -272,7 +285,6 @@ pub fn run(
 
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut since_commit = 0usize;
-    let mut stats = Progress::default();
     let id_field = index.fields.doc_id;
     for batch in rx {
         let outcomes: Vec<Outcome> = batch
@@ -281,6 +293,7 @@ pub fn run(
             .collect();
         stats.records += batch.len() as u64;
         stats.bytes += batch.iter().map(record_bytes).sum::<u64>();
+        stats.disk_read = counter.get();
         for (record, outcome) in batch.iter().zip(outcomes) {
             let outcome = match outcome {
                 // Same as the index held at the start, but an earlier record

@@ -17,10 +17,15 @@ pub use read::{Format, Input, Record, RecordBody};
 /// Streams the records of `inputs` in order, calling `sink` for each; the
 /// sink returns `false` to stop early. I/O errors on one input become a
 /// `Bad` record and reading goes on with the next input.
-pub fn stream_records(inputs: Vec<Input>, mut sink: impl FnMut(Record) -> bool) {
+/// `counter` counts the bytes read from disk.
+pub fn stream_records(
+    inputs: Vec<Input>,
+    counter: &read::ReadCounter,
+    mut sink: impl FnMut(Record) -> bool,
+) {
     for input in inputs {
         let input = Arc::new(input);
-        if !stream_one(&input, &mut sink) {
+        if !stream_one(&input, counter, &mut sink) {
             return;
         }
     }
@@ -34,8 +39,12 @@ fn bad(input: &Arc<Input>, line: u64, message: String) -> Record {
     }
 }
 
-fn stream_one(input: &Arc<Input>, sink: &mut impl FnMut(Record) -> bool) -> bool {
-    let mut reader = match read::open(input) {
+fn stream_one(
+    input: &Arc<Input>,
+    counter: &read::ReadCounter,
+    sink: &mut impl FnMut(Record) -> bool,
+) -> bool {
+    let mut reader = match read::open(input, counter) {
         Ok(r) => r,
         Err(e) => return sink(bad(input, 0, format!("cannot read: {e}"))),
     };

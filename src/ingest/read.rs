@@ -186,11 +186,51 @@ fn walk(root: &Path, origin: &str, inputs: &mut Vec<Input>, errors: &mut Vec<Err
     }
 }
 
-/// Opens an input as a buffered byte stream (decompressing gzip).
-pub fn open(input: &Input) -> Result<Box<dyn BufRead + Send>, Error> {
+/// Counts the bytes read from disk (before decompression), for progress.
+#[derive(Debug, Clone, Default)]
+pub struct ReadCounter(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl ReadCounter {
+    /// Bytes read so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+struct Counting<R> {
+    inner: R,
+    counter: ReadCounter,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter
+            .0
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Total size on disk of the inputs (standard input counts 0).
+pub fn disk_size(inputs: &[Input]) -> u64 {
+    inputs
+        .iter()
+        .filter_map(|i| i.path.as_ref())
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Opens an input as a buffered byte stream (decompressing gzip), counting
+/// the bytes read from disk in `counter`.
+pub fn open(input: &Input, counter: &ReadCounter) -> Result<Box<dyn BufRead + Send>, Error> {
     let raw: Box<dyn Read + Send> = match &input.path {
         None => Box::new(io::stdin()),
-        Some(p) => Box::new(File::open(p).map_err(|e| Error::io(p, e))?),
+        Some(p) => Box::new(Counting {
+            inner: File::open(p).map_err(|e| Error::io(p, e))?,
+            counter: counter.clone(),
+        }),
     };
     let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, raw));
     let gz = input.gzip || {
