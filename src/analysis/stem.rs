@@ -116,6 +116,14 @@ mod tests {
     }
 
     #[test]
+    fn hindi_stemmer_leaves_romanized_hindi_alone() {
+        let hi = stemmer("hi").unwrap();
+        for word in ["bahut", "accha", "kahaniyan", "dosto"] {
+            assert_eq!(hi.stem(word), word);
+        }
+    }
+
+    #[test]
     fn stems_plurals() {
         assert_eq!(stemmer("en").unwrap().stem("lawmakers"), "lawmak");
         assert_eq!(stemmer("en").unwrap().stem("lawmaker"), "lawmak");
