@@ -163,10 +163,22 @@ const EMBEDDED: [(&str, &str); 3] = [
 
 /// Builds the default index from `corpus/` (or the embedded copy) when it
 /// does not exist yet, saying so on stderr.
+///
+/// The default index is build output: one written by another gazette
+/// version is rebuilt the same way (an index named with `--index` is not).
 pub fn ensure_default(dir: &Path) -> anyhow::Result<()> {
-    if index::exists(dir) {
-        return Ok(());
-    }
+    let rebuild = match index::open(dir) {
+        Ok(_) => return Ok(()),
+        Err(gazette::Error::SchemaVersion { .. }) => {
+            eprintln!(
+                "gazette: the default index {} is from another gazette version",
+                dir.display()
+            );
+            true
+        }
+        Err(_) if index::exists(dir) => return Ok(()), // let the caller report it
+        Err(_) => false,
+    };
     let corpus = PathBuf::from("corpus");
     let (source, _tmp) = if corpus.is_dir() {
         (corpus, None)
@@ -177,17 +189,22 @@ pub fn ensure_default(dir: &Path) -> anyhow::Result<()> {
         }
         (tmp.path().to_path_buf(), Some(tmp))
     };
-    eprintln!(
-        "gazette: no index at {} yet; building it from {} first",
-        dir.display(),
-        if _tmp.is_some() {
-            "the embedded sample corpus".to_string()
-        } else {
-            source.display().to_string()
-        }
-    );
+    let from = if _tmp.is_some() {
+        "the embedded sample corpus".to_string()
+    } else {
+        source.display().to_string()
+    };
+    if rebuild {
+        eprintln!("gazette: rebuilding it from {from} first");
+    } else {
+        eprintln!(
+            "gazette: no index at {} yet; building it from {from} first",
+            dir.display()
+        );
+    }
     let opts = writer::IndexOptions {
         paths: vec![source],
+        rebuild,
         ..Default::default()
     };
     let summary = index_with_progress(dir, &opts)?;

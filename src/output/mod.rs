@@ -106,7 +106,7 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, color: bool) -> io::Result<()> {
     writeln!(out)?;
     if let Some(title) = &hit.doc.title {
         write!(out, "    ")?;
-        styled(out, DIM, &clean(title), color)?;
+        styled(out, DIM, &shorten(&clean(title), TITLE_CHARS), color)?;
         writeln!(out)?;
     }
     write!(out, "    ")?;
@@ -126,6 +126,36 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, color: bool) -> io::Result<()> {
     writeln!(out)
 }
 
+/// Longest title shown above a hit in text output (the JSON has it whole).
+const TITLE_CHARS: usize = 100;
+
+/// `s` cut to at most `max` chars at a word boundary, with `…` when cut.
+fn shorten(s: &str, max: usize) -> String {
+    let line = s.lines().next().unwrap_or("");
+    if line.chars().count() <= max && line.len() == s.len() {
+        return s.to_string();
+    }
+    let cut: String = line.chars().take(max).collect();
+    let at_word = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", at_word.trim_end())
+}
+
 fn indent(s: &str) -> String {
     s.replace('\n', "\n    ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn long_titles_are_cut_at_a_word() {
+        assert_eq!(shorten("Short title", 100), "Short title");
+        assert_eq!(shorten("one two three four", 12), "one two…");
+        assert_eq!(shorten("first line\nsecond", 100), "first line…");
+        assert_eq!(shorten("ÉÉÉÉÉÉÉÉÉÉ", 4), "ÉÉÉÉ…");
+    }
 }
