@@ -59,26 +59,9 @@ impl Analyzer {
         }
     }
 
-    /// The language whose stems this analyzer adds, if any.
-    pub fn stem_lang(&self) -> Option<&'static str> {
-        self.lang
-    }
-
-    /// Calls `emit(term, is_stem)` for each term of one raw token of `text`.
-    pub fn terms_of(&self, text: &str, raw: &RawToken, mut emit: impl FnMut(String, bool)) {
-        let (mut folded, mut stem) = (String::new(), String::new());
-        let (has_folded, has_stem) = self.terms_into(text, raw, &mut folded, &mut stem);
-        if has_folded {
-            emit(folded, false);
-        }
-        if has_stem {
-            emit(stem, true);
-        }
-    }
-
-    /// Allocation-free form of [`Analyzer::terms_of`]: writes the folded
-    /// term into `folded` and the stem term into `stem`; returns which of
-    /// them the token has.
+    /// The terms of one raw token of `text`, into reused buffers: the folded
+    /// term into `folded` and the `lang:stem` term into `stem`; returns which
+    /// of them the token has.
     pub fn terms_into(
         &self,
         text: &str,
@@ -104,10 +87,13 @@ impl Analyzer {
         (true, false)
     }
 
-    /// The stem term of one word, as [`Analyzer::terms_of`] would index it.
+    /// The stem term of one folded word, as [`Analyzer::terms_into`]
+    /// indexes it (through the same stem cache).
     pub fn stem_term(&self, folded_word: &str) -> Option<String> {
         let (lang, stemmer) = (self.lang?, self.stemmer?);
-        Some(format!("{lang}{STEM_SEP}{}", stemmer.stem(folded_word)))
+        let mut term = format!("{lang}{STEM_SEP}");
+        stem::stem_into(lang, stemmer, folded_word, &mut term);
+        Some(term)
     }
 
     /// All index tokens of `text`, in position order, as tantivy wants them.
