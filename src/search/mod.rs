@@ -7,6 +7,7 @@ pub mod query;
 
 use std::collections::HashMap;
 use std::ops::Bound;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
@@ -68,6 +69,9 @@ pub struct Engine {
     index: GazetteIndex,
     reader: IndexReader,
     stem_langs: Vec<&'static str>,
+    /// Document keys for `per_article`, with the searcher generation they
+    /// were built for.
+    doc_keys: Mutex<Option<(u64, Arc<DocKeys>)>>,
 }
 
 impl Engine {
@@ -84,6 +88,7 @@ impl Engine {
             index,
             reader,
             stem_langs,
+            doc_keys: Mutex::new(None),
         })
     }
 
@@ -216,12 +221,11 @@ impl Engine {
         loop {
             let (top, total) =
                 searcher.search(query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
-            let mut counts: HashMap<String, usize> = HashMap::new();
+            let keys = self.doc_keys(searcher)?;
+            let mut counts: HashMap<Option<u32>, usize> = HashMap::new();
             let mut kept = Vec::new();
             for (score, addr) in &top {
-                let doc: TantivyDocument = searcher.doc(*addr)?;
-                let id = str_of(&doc, self.index.fields.doc_id).unwrap_or_default();
-                let n = counts.entry(id).or_default();
+                let n = counts.entry(keys.get(*addr)).or_default();
                 if *n < per {
                     *n += 1;
                     kept.push((*score, *addr));
@@ -236,6 +240,20 @@ impl Engine {
             }
             fetch *= 4;
         }
+    }
+
+    /// The document keys of `searcher`'s segments, built on first use.
+    fn doc_keys(&self, searcher: &Searcher) -> Result<Arc<DocKeys>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.doc_keys.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, keys)) = &*cached
+            && *g == generation
+        {
+            return Ok(keys.clone());
+        }
+        let keys = Arc::new(DocKeys::new(searcher)?);
+        *cached = Some((generation, keys.clone()));
+        Ok(keys)
     }
 
     fn hit(
@@ -291,6 +309,48 @@ impl Engine {
             },
             tweet,
         }
+    }
+}
+
+/// Which document each passage belongs to, as small integers: per segment,
+/// the `doc_id` fast field's ordinal mapped to one key shared by all
+/// segments (a document's passages may sit in several). Built once per
+/// searcher from the id dictionaries, streamed in order.
+struct DocKeys {
+    columns: Vec<tantivy::columnar::StrColumn>,
+    keys: Vec<Vec<u32>>,
+}
+
+impl DocKeys {
+    fn new(searcher: &Searcher) -> Result<DocKeys> {
+        let mut columns = Vec::new();
+        let mut keys = Vec::new();
+        let mut by_id: HashMap<Vec<u8>, u32> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let column = segment
+                .fast_fields()
+                .str("doc_id")?
+                .ok_or_else(|| Error::Invalid("index lacks doc_id fast field".into()))?;
+            let mut ords = Vec::with_capacity(column.num_terms());
+            let mut stream = column.dictionary().stream()?;
+            while stream.advance() {
+                let next = by_id.len() as u32;
+                ords.push(*by_id.entry(stream.key().to_vec()).or_insert(next));
+            }
+            columns.push(column);
+            keys.push(ords);
+        }
+        Ok(DocKeys { columns, keys })
+    }
+
+    /// The document key of the passage at `addr`.
+    fn get(&self, addr: DocAddress) -> Option<u32> {
+        let ord = self.columns[addr.segment_ord as usize]
+            .term_ords(addr.doc_id)
+            .next()?;
+        self.keys[addr.segment_ord as usize]
+            .get(ord as usize)
+            .copied()
     }
 }
 
