@@ -67,7 +67,11 @@ thread_local! {
 pub fn stem_into(lang: &'static str, stemmer: Stemmer, word: &str, out: &mut String) {
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let slot = match cache.iter().position(|(l, _)| *l == lang) {
+        // Codes are interned `'static` strings: compare addresses first.
+        let slot = match cache
+            .iter()
+            .position(|(l, _)| std::ptr::eq(*l, lang) || *l == lang)
+        {
             Some(i) => i,
             None => {
                 cache.push((lang, Default::default()));

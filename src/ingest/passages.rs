@@ -175,6 +175,11 @@ fn ends_with_colon(text: &str, (s, e): (usize, usize)) -> bool {
 /// script counting as one. (A cheap stand-in for UAX#29 words, which cost a
 /// full segmentation pass per paragraph.)
 pub fn word_count(text: &str) -> usize {
+    word_count_upto(text, usize::MAX)
+}
+
+/// [`word_count`], stopping as soon as the count exceeds `limit`.
+fn word_count_upto(text: &str, limit: usize) -> usize {
     let mut count = 0;
     let mut in_word = false;
     let mut chars = text.chars().peekable();
@@ -182,7 +187,7 @@ pub fn word_count(text: &str) -> usize {
         if tokenizer::is_spaceless(c) {
             count += 1;
             in_word = false;
-        } else if c.is_alphanumeric() {
+        } else if c.is_alphabetic() || tokenizer::is_numeric(c) {
             if !in_word {
                 count += 1;
                 in_word = true;
@@ -191,10 +196,13 @@ pub fn word_count(text: &str) -> usize {
             // As in UAX#29, an apostrophe or a point between letters or
             // digits ("body’s", "U.S", "3.14", "1,000") does not end a word.
             let joins = matches!(c, '\'' | '’' | '.' | ',' | ':')
-                && chars
-                    .peek()
-                    .is_some_and(|n| n.is_alphanumeric() && !tokenizer::is_spaceless(*n));
+                && chars.peek().is_some_and(|n| {
+                    (n.is_alphabetic() || tokenizer::is_numeric(*n)) && !tokenizer::is_spaceless(*n)
+                });
             in_word = in_word && joins;
+        }
+        if count > limit {
+            break;
         }
     }
     count
@@ -209,21 +217,24 @@ pub fn split_long(text: &str, (start, end): (usize, usize), out: &mut Vec<Passag
         out.push(article(start, end));
         return;
     }
-    let total = word_count(para);
-    if total <= MAX_PASSAGE_WORDS {
+    if word_count_upto(para, MAX_PASSAGE_WORDS) <= MAX_PASSAGE_WORDS {
         out.push(article(start, end));
         return;
     }
+    // Each sentence is counted once; the paragraph's total is their sum.
+    let sentences: Vec<(usize, &str, usize)> = para
+        .split_sentence_bound_indices()
+        .map(|(offset, sentence)| (offset, sentence, word_count(sentence)))
+        .collect();
+    let total: usize = sentences.iter().map(|s| s.2).sum();
     let pieces = total.div_ceil(MAX_PASSAGE_WORDS);
     let target = total.div_ceil(pieces);
     let mut chunk_start = 0;
     let mut words = 0;
-    let sentences: Vec<(usize, &str)> = para.split_sentence_bound_indices().collect();
-    for (idx, (offset, sentence)) in sentences.iter().enumerate() {
-        let n = word_count(sentence);
+    for (idx, &(offset, _, n)) in sentences.iter().enumerate() {
         if words > 0 && words + n > target.max(n.min(MAX_PASSAGE_WORDS)) {
             push_trimmed(text, start + chunk_start, start + offset, out);
-            chunk_start = *offset;
+            chunk_start = offset;
             words = 0;
         }
         words += n;

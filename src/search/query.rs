@@ -8,7 +8,7 @@
 //! `deputes`. Syntax errors never fail: the plain words are searched and a
 //! warning says so.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::ops::Bound;
 
 use tantivy::Term;
@@ -43,7 +43,7 @@ pub const EXACT_WEIGHT: f32 = 0.3;
 #[derive(Debug, Default, Clone)]
 pub struct HighlightSpec {
     /// Terms (folded or `lang:stem`) whose tokens are highlighted.
-    pub terms: HashSet<String>,
+    pub terms: FxHashSet<String>,
     /// Phrases: sequences of folded terms highlighted as one span where they
     /// occur in order.
     pub phrases: Vec<Vec<String>>,
