@@ -10,6 +10,7 @@
 
 use std::collections::HashSet;
 use std::ops::Bound;
+use std::sync::OnceLock;
 
 use tantivy::Term;
 use tantivy::query::{
@@ -24,6 +25,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use crate::analysis::{Analyzer, WordKind, fold, tokenizer};
 use crate::model::{Day, Kind};
 use crate::schema::Fields;
+use crate::search::bm25::{Bm25Params, Bm25TermQuery};
 
 /// Weight of the title field beside the passage's own text: a passage that
 /// matches in its own text, and whose document title matches too, gets this
@@ -38,6 +40,30 @@ pub const STEM_WEIGHT: f32 = 1.0;
 /// 0.772, exact 0.3 / stem 1.0 gives 0.784, better in every stemmed
 /// language and equal in the others).
 pub const EXACT_WEIGHT: f32 = 0.3;
+/// BM25 term-frequency saturation of the passage text and title.
+pub const BM25_K1: f32 = 1.2;
+/// BM25 length normalization of the passage text and title.
+pub const BM25_B: f32 = 0.75;
+
+/// The BM25 parameters of scored text terms: [`BM25_K1`] and [`BM25_B`],
+/// unless the environment variables `GAZETTE_BM25_K1` / `GAZETTE_BM25_B`
+/// set others (for experiments; read once).
+pub fn bm25_params() -> Bm25Params {
+    static PARAMS: OnceLock<Bm25Params> = OnceLock::new();
+    *PARAMS.get_or_init(|| {
+        let var = |name: &str, default: f32| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<f32>().ok())
+                .filter(|v| v.is_finite() && *v >= 0.0)
+                .unwrap_or(default)
+        };
+        Bm25Params {
+            k1: var("GAZETTE_BM25_K1", BM25_K1),
+            b: var("GAZETTE_BM25_B", BM25_B),
+        }
+    })
+}
 
 /// What to highlight in a passage.
 #[derive(Debug, Default, Clone)]
@@ -97,6 +123,15 @@ fn units(text: &str) -> Vec<Unit> {
     out
 }
 
+/// A scored term of the passage text or title: BM25 with [`bm25_params`].
+fn text_term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(Bm25TermQuery::new(
+        Term::from_field_text(field, text),
+        bm25_params(),
+    ))
+}
+
+/// A term of any other field (filters, author, ids): tantivy's own query.
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, text),
@@ -418,10 +453,10 @@ impl<'a> Compiler<'a> {
             let exact = unit
                 .exact
                 .iter()
-                .map(move |e| boosted(term_query(field, e), boost * exact_weight));
+                .map(move |e| boosted(text_term_query(field, e), boost * exact_weight));
             let stemmed = stems
                 .iter()
-                .map(move |s| boosted(term_query(field, s), boost * STEM_WEIGHT));
+                .map(move |s| boosted(text_term_query(field, s), boost * STEM_WEIGHT));
             exact.chain(stemmed).collect()
         };
         self.boost_title(fields, positive, |title| should(terms(title, 1.0)));
