@@ -12,7 +12,10 @@
 //!
 //! What it does not do: block-max WAND. tantivy's `BooleanQuery` takes that
 //! fast path only when every clause is its own `TermScorer`; unions of
-//! `Bm25TermQuery` are scored exhaustively, like any custom scorer.
+//! `Bm25TermQuery` are scored exhaustively, like any custom scorer. gazette
+//! loses nothing by it: its searches count the hits (`Count` beside
+//! `TopDocs`), which visits every match anyway (13,090 XQuAD-R questions:
+//! 3.0 s with either query).
 
 use std::fmt;
 use std::sync::Arc;
