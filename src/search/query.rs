@@ -30,16 +30,19 @@ use crate::search::bm25::{Bm25Params, Bm25TermQuery};
 /// Weight of the title field beside the passage's own text: a passage that
 /// matches in its own text, and whose document title matches too, gets this
 /// share of the title's BM25 on top. A title match alone never makes a
-/// passage a hit: every hit contains what was asked for.
-pub const TITLE_WEIGHT: f32 = 1.5;
+/// passage a hit: every hit contains what was asked for. 1.0 since BM25 k1
+/// 0.4 (XQuAD-R: 1.5 and 2.0 cost English 0.006 and 0.016, the other
+/// languages barely move; docs/RELEVANCE.md).
+pub const TITLE_WEIGHT: f32 = 1.0;
 /// Weight of a stem match. Tuned on XQuAD-R (docs/RELEVANCE.md).
 pub const STEM_WEIGHT: f32 = 1.0;
 /// Weight of an exact (folded) match of a word that also has a stem: an
 /// exact match scores both terms, so it ranks above a stemmed one, but the
 /// stem carries the weight (XQuAD-R: exact 1.0 / stem 0.8 gave nDCG@10
-/// 0.772, exact 0.3 / stem 1.0 gives 0.784, better in every stemmed
-/// language and equal in the others).
-pub const EXACT_WEIGHT: f32 = 0.3;
+/// 0.772, exact 0.3 / stem 1.0 gave 0.784, better in every stemmed
+/// language and equal in the others; at BM25 k1 0.4, 0.2 beats 0.3 and
+/// 0.1 or 0.15 are worse again).
+pub const EXACT_WEIGHT: f32 = 0.2;
 /// BM25 term-frequency saturation of the passage text and title. tantivy
 /// fixes 1.2 and Lucene defaults to 0.9; on XQuAD-R a low k1 (a second
 /// occurrence of a word adds little, matching more of the words counts)
