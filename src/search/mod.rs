@@ -1,6 +1,7 @@
 //! Searching: parse → search → pick passages → highlight.
 
 pub mod batch;
+pub mod bm25;
 pub mod highlight;
 pub mod hit;
 pub mod query;

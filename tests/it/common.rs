@@ -19,12 +19,14 @@ pub fn multilingual_fixture() -> PathBuf {
 }
 
 /// A `gazette` command with a clean environment: no `GAZETTE_INDEX`, no
-/// `NO_COLOR`, run from a neutral folder so that nothing can touch the
-/// repository's own `index/`.
+/// `NO_COLOR`, no BM25 experiment overrides, run from a neutral folder so
+/// that nothing can touch the repository's own `index/`.
 pub fn gazette() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gazette"));
     cmd.env_remove("GAZETTE_INDEX")
         .env_remove("NO_COLOR")
+        .env_remove("GAZETTE_BM25_K1")
+        .env_remove("GAZETTE_BM25_B")
         .current_dir(std::env::temp_dir());
     cmd
 }

@@ -151,8 +151,12 @@ fn lawmaker_finds_lawmakers_and_exact_matches_rank_first() {
         assert_eq!(hit.passage.lang, "en", "{}", hit.passage.id);
     }
 
-    // The three passages with the exact word come first, in this order
-    // (000#1 has both the word and its plural).
+    // The three passages with the exact word come first, in this order:
+    // 002#5 has it and the plural too, and its document title has the
+    // word; 000#1 has the word and the plural (title: the plural only);
+    // 002#0 has the word once (title: the word). The last two are close
+    // (2.69 and 2.67): at k1 0.4 with the title weighing 1.5 and the exact
+    // form 0.3, 002#0's exact title match put it second.
     let top: Vec<(&str, Vec<&str>)> = resp.hits[..3]
         .iter()
         .map(|h| (h.passage.id.as_str(), marked(h)))

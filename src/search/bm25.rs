@@ -1,0 +1,518 @@
+//! A term query scored by BM25 with chosen `k1` and `b`.
+//!
+//! tantivy 0.27 scores every `TermQuery` with BM25 at k1 = 1.2, b = 0.75,
+//! fixed in `src/query/bm25.rs` (`const K1`, `const B`). [`Bm25TermQuery`]
+//! is the same query with the two parameters as fields: the same postings,
+//! the same statistics (IDF and average field length over the whole
+//! searcher, from [`EnableScoring`]), the same 256-entry cache of the length
+//! component per fieldnorm id, so at k1 1.2 / b 0.75 it scores exactly as
+//! `TermQuery` does (see the tests). Its structure follows tantivy's
+//! `src/query/term_query/{term_query,term_weight,term_scorer}.rs` and
+//! `src/query/bm25.rs`.
+//!
+//! What it does not do: block-max WAND. tantivy's `BooleanQuery` takes that
+//! fast path only when every clause is its own `TermScorer`; unions of
+//! `Bm25TermQuery` are scored exhaustively, like any custom scorer. gazette
+//! loses nothing by it: its searches count the hits (`Count` beside
+//! `TopDocs`), which visits every match anyway (13,090 XQuAD-R questions:
+//! 3.0 s with either query).
+
+use std::fmt;
+use std::sync::Arc;
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{
+    Bm25StatisticsProvider, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
+
+/// BM25 parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bm25Params {
+    /// Term-frequency saturation (tantivy: 1.2; Lucene/Anserini: 0.9).
+    pub k1: Score,
+    /// Length normalization, 0 (none) to 1 (full) (tantivy: 0.75; Lucene/Anserini: 0.4).
+    pub b: Score,
+}
+
+impl Bm25Params {
+    /// tantivy's fixed parameters.
+    pub const TANTIVY: Bm25Params = Bm25Params { k1: 1.2, b: 0.75 };
+}
+
+/// Documents containing `term`, scored by BM25 with `params`.
+#[derive(Clone)]
+pub struct Bm25TermQuery {
+    term: Term,
+    params: Bm25Params,
+}
+
+impl fmt::Debug for Bm25TermQuery {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "Bm25TermQuery({:?}, k1={}, b={})",
+            self.term, self.params.k1, self.params.b
+        )
+    }
+}
+
+impl Bm25TermQuery {
+    /// A query for `term` (of an indexed text field with frequencies).
+    pub fn new(term: Term, params: Bm25Params) -> Bm25TermQuery {
+        Bm25TermQuery { term, params }
+    }
+
+    /// The term searched.
+    pub fn term(&self) -> &Term {
+        &self.term
+    }
+}
+
+impl Query for Bm25TermQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        // As tantivy's `TermQuery::specialized_weight`.
+        let field_entry = enable_scoring.schema().get_field_entry(self.term.field());
+        if !field_entry.is_indexed() {
+            return Err(TantivyError::SchemaError(format!(
+                "Field {:?} is not indexed.",
+                field_entry.name()
+            )));
+        }
+        let similarity = match enable_scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => Bm25Similarity::for_term(statistics_provider, &self.term, self.params)?,
+            EnableScoring::Disabled { .. } => Bm25Similarity::unscored(self.params),
+        };
+        Ok(Box::new(Bm25TermWeight {
+            term: self.term.clone(),
+            similarity,
+            scoring_enabled: enable_scoring.is_scoring_enabled(),
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.term, false);
+    }
+}
+
+/// tantivy's `idf` (`src/query/bm25.rs`), which is not public.
+fn idf(doc_freq: u64, doc_count: u64) -> Score {
+    let x = ((doc_count.saturating_sub(doc_freq)) as Score + 0.5) / (doc_freq as Score + 0.5);
+    (1.0 + x).ln()
+}
+
+/// The BM25 weight of one term: tantivy's `Bm25Weight` with `k1` and `b`
+/// as parameters.
+#[derive(Clone)]
+struct Bm25Similarity {
+    params: Bm25Params,
+    /// idf · (k1 + 1) · boost.
+    weight: Score,
+    idf_explain: Explanation,
+    average_fieldnorm: Score,
+    /// k1 · (1 − b + b · dl / avgdl) for each fieldnorm id.
+    cache: Arc<[Score; 256]>,
+}
+
+impl Bm25Similarity {
+    /// As tantivy's `Bm25Weight::for_terms` with one term: N and the
+    /// average field length over the whole searcher, n for the term.
+    fn for_term(
+        stats: &dyn Bm25StatisticsProvider,
+        term: &Term,
+        params: Bm25Params,
+    ) -> tantivy::Result<Bm25Similarity> {
+        let field = term.field();
+        let total_num_tokens = stats.total_num_tokens(field)?;
+        let total_num_docs = stats.total_num_docs()?;
+        let average_fieldnorm = total_num_tokens as Score / total_num_docs as Score;
+        let doc_freq = stats.doc_freq(term)?;
+        let idf_value = idf(doc_freq, total_num_docs);
+        let mut idf_explain = Explanation::new(
+            "idf, computed as log(1 + (N - n + 0.5) / (n + 0.5))",
+            idf_value,
+        );
+        idf_explain.add_const("n, number of docs containing this term", doc_freq as Score);
+        idf_explain.add_const("N, total number of docs", total_num_docs as Score);
+        Ok(Bm25Similarity::new(params, idf_explain, average_fieldnorm))
+    }
+
+    /// Scoring disabled: as tantivy, a constant weight.
+    fn unscored(params: Bm25Params) -> Bm25Similarity {
+        Bm25Similarity::new(params, Explanation::new("<no score>", 1.0), 1.0)
+    }
+
+    fn new(params: Bm25Params, idf_explain: Explanation, average_fieldnorm: Score) -> Self {
+        let mut cache = [0.0; 256];
+        for (id, slot) in cache.iter_mut().enumerate() {
+            let dl = FieldNormReader::id_to_fieldnorm(id as u8) as Score;
+            *slot = params.k1 * (1.0 - params.b + params.b * dl / average_fieldnorm);
+        }
+        Bm25Similarity {
+            params,
+            weight: idf_explain.value() * (1.0 + params.k1),
+            idf_explain,
+            average_fieldnorm,
+            cache: Arc::new(cache),
+        }
+    }
+
+    fn boost_by(&self, boost: Score) -> Bm25Similarity {
+        Bm25Similarity {
+            weight: self.weight * boost,
+            ..self.clone()
+        }
+    }
+
+    #[inline]
+    fn score(&self, fieldnorm_id: u8, term_freq: u32) -> Score {
+        let tf = term_freq as Score;
+        self.weight * (tf / (tf + self.cache[fieldnorm_id as usize]))
+    }
+
+    /// As tantivy's `Bm25Weight::explain` (Lucene's format).
+    fn explain(&self, fieldnorm_id: u8, term_freq: u32) -> Explanation {
+        let score = self.score(fieldnorm_id, term_freq);
+        let tf = term_freq as Score;
+        let mut tf_explanation = Explanation::new(
+            "freq / (freq + k1 * (1 - b + b * dl / avgdl))",
+            tf / (tf + self.cache[fieldnorm_id as usize]),
+        );
+        tf_explanation.add_const("freq, occurrences of term within document", tf);
+        tf_explanation.add_const("k1, term saturation parameter", self.params.k1);
+        tf_explanation.add_const("b, length normalization parameter", self.params.b);
+        tf_explanation.add_const(
+            "dl, length of field",
+            FieldNormReader::id_to_fieldnorm(fieldnorm_id) as Score,
+        );
+        tf_explanation.add_const("avgdl, average length of field", self.average_fieldnorm);
+        let mut explanation = Explanation::new("Bm25TermQuery, product of...", score);
+        // Weight::explain scores with boost 1; BoostQuery explains the boost.
+        explanation.add_detail(Explanation::new("(K1+1)", self.params.k1 + 1.0));
+        explanation.add_detail(self.idf_explain.clone());
+        explanation.add_detail(tf_explanation);
+        explanation
+    }
+}
+
+struct Bm25TermWeight {
+    term: Term,
+    similarity: Bm25Similarity,
+    scoring_enabled: bool,
+}
+
+impl Bm25TermWeight {
+    /// As tantivy's `TermWeight::specialized_scorer`: `None` when the term
+    /// is not in this segment.
+    fn term_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<Bm25TermScorer>> {
+        let field = self.term.field();
+        let option = if self.scoring_enabled {
+            IndexRecordOption::WithFreqs
+        } else {
+            IndexRecordOption::Basic
+        };
+        let Some(postings) = reader
+            .inverted_index(field)?
+            .read_postings(&self.term, option)?
+        else {
+            return Ok(None);
+        };
+        // As tantivy's `TermWeight::fieldnorm_reader`: a field without norms
+        // (or no scoring) counts every document as one token long.
+        let fieldnorms = match self.scoring_enabled {
+            true => reader.fieldnorms_readers().get_field(field)?,
+            false => None,
+        }
+        .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+        Ok(Some(Bm25TermScorer {
+            postings,
+            fieldnorms,
+            similarity: self.similarity.boost_by(boost),
+        }))
+    }
+}
+
+impl Weight for Bm25TermWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(match self.term_scorer(reader, boost)? {
+            Some(scorer) => Box::new(scorer),
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let does_not_match =
+            || TantivyError::InvalidArgument(format!("Document #({doc}) does not match"));
+        let Some(mut scorer) = self.term_scorer(reader, 1.0)? else {
+            return Err(does_not_match());
+        };
+        if scorer.doc() > doc || scorer.seek(doc) != doc {
+            return Err(does_not_match());
+        }
+        let mut explanation = scorer.explain();
+        explanation.add_context(format!("Term={:?}", self.term));
+        Ok(explanation)
+    }
+
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        // As tantivy's `TermWeight::count`: the document frequency, unless
+        // some documents are deleted.
+        if let Some(alive) = reader.alive_bitset() {
+            return Ok(self.scorer(reader, 1.0)?.count(alive));
+        }
+        let info = reader
+            .inverted_index(self.term.field())?
+            .get_term_info(&self.term)?;
+        Ok(info.map_or(0, |i| i.doc_freq))
+    }
+}
+
+struct Bm25TermScorer {
+    postings: SegmentPostings,
+    fieldnorms: FieldNormReader,
+    similarity: Bm25Similarity,
+}
+
+impl Bm25TermScorer {
+    fn explain(&self) -> Explanation {
+        let id = self.fieldnorms.fieldnorm_id(self.doc());
+        self.similarity.explain(id, self.postings.term_freq())
+    }
+}
+
+impl DocSet for Bm25TermScorer {
+    #[inline]
+    fn advance(&mut self) -> DocId {
+        self.postings.advance()
+    }
+
+    #[inline]
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings.seek(target)
+    }
+
+    #[inline]
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.size_hint()
+    }
+}
+
+impl Scorer for Bm25TermScorer {
+    #[inline]
+    fn score(&mut self) -> Score {
+        let id = self.fieldnorms.fieldnorm_id(self.doc());
+        self.similarity.score(id, self.postings.term_freq())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, BoostQuery, TermQuery};
+    use tantivy::schema::{Field, Schema, TEXT};
+    use tantivy::{DocAddress, Index, IndexWriter, Searcher, doc};
+
+    /// Passages of different lengths, "cat" in most of them; two segments.
+    fn index() -> (Searcher, Field) {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        for text in [
+            "cat",
+            "cat dog",
+            "the cat sat on the mat with another cat",
+            "dog dog dog",
+            "a very long passage that mentions the cat only once among many other words here",
+        ] {
+            writer.add_document(doc!(body => text)).unwrap();
+        }
+        writer.commit().unwrap();
+        for text in ["cat cat", "bird", "one cat and one dog and one bird"] {
+            writer.add_document(doc!(body => text)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        (searcher, body)
+    }
+
+    fn scores(searcher: &Searcher, q: &dyn Query) -> Vec<(DocAddress, Score)> {
+        let mut top: Vec<(DocAddress, Score)> = searcher
+            .search(q, &TopDocs::with_limit(100).order_by_score())
+            .unwrap()
+            .into_iter()
+            .map(|(s, a)| (a, s))
+            .collect();
+        top.sort_by_key(|(a, _)| *a);
+        top
+    }
+
+    fn term(field: Field, text: &str) -> Term {
+        Term::from_field_text(field, text)
+    }
+
+    #[test]
+    fn tantivy_parameters_score_as_term_query() {
+        let (searcher, body) = index();
+        for word in ["cat", "dog", "bird"] {
+            let ours = Bm25TermQuery::new(term(body, word), Bm25Params::TANTIVY);
+            let theirs = TermQuery::new(term(body, word), IndexRecordOption::WithFreqs);
+            let (a, b) = (scores(&searcher, &ours), scores(&searcher, &theirs));
+            assert!(!a.is_empty());
+            assert_eq!(a.len(), b.len(), "{word}");
+            for ((da, sa), (db, sb)) in a.iter().zip(&b) {
+                assert_eq!(da, db);
+                assert!((sa - sb).abs() < 1e-4, "{word} {da:?}: {sa} vs {sb}");
+            }
+        }
+        // Boosted, and inside a union: still the same scores.
+        let ours = BooleanQuery::union(vec![
+            Box::new(BoostQuery::new(
+                Box::new(Bm25TermQuery::new(term(body, "cat"), Bm25Params::TANTIVY)),
+                0.3,
+            )),
+            Box::new(Bm25TermQuery::new(term(body, "dog"), Bm25Params::TANTIVY)),
+        ]);
+        let theirs = BooleanQuery::union(vec![
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    term(body, "cat"),
+                    IndexRecordOption::WithFreqs,
+                )),
+                0.3,
+            )),
+            Box::new(TermQuery::new(
+                term(body, "dog"),
+                IndexRecordOption::WithFreqs,
+            )),
+        ]);
+        let (a, b) = (scores(&searcher, &ours), scores(&searcher, &theirs));
+        assert_eq!(a.len(), b.len());
+        for ((da, sa), (db, sb)) in a.iter().zip(&b) {
+            assert_eq!(da, db);
+            assert!((sa - sb).abs() < 1e-4, "{da:?}: {sa} vs {sb}");
+        }
+    }
+
+    /// Score of the one-word passage "cat" over that of the long passage
+    /// mentioning it once.
+    fn short_over_long(searcher: &Searcher, body: Field, b: Score) -> Score {
+        let q = Bm25TermQuery::new(term(body, "cat"), Bm25Params { k1: 1.2, b });
+        let s = scores(searcher, &q);
+        let short = s[0].1; // "cat"
+        let long = s
+            .iter()
+            .find(|(a, _)| *a == DocAddress::new(0, 4))
+            .unwrap()
+            .1;
+        assert_eq!(s[0].0, DocAddress::new(0, 0));
+        short / long
+    }
+
+    #[test]
+    fn lower_b_normalizes_length_less() {
+        let (searcher, body) = index();
+        let full = short_over_long(&searcher, body, 1.0);
+        let tantivy = short_over_long(&searcher, body, 0.75);
+        let lucene = short_over_long(&searcher, body, 0.4);
+        let none = short_over_long(&searcher, body, 0.0);
+        assert!(full > tantivy && tantivy > lucene && lucene > none);
+        assert!(tantivy > 1.0);
+        // b = 0: length does not matter at all.
+        assert!((none - 1.0).abs() < 1e-6, "{none}");
+    }
+
+    #[test]
+    fn higher_k1_rewards_repetition_more() {
+        let (searcher, body) = index();
+        // "cat" (doc 0 of segment 1) vs "cat cat" (doc 0 of segment 2): with
+        // b = 0 only the term frequency differs.
+        let ratio = |k1| {
+            let q = Bm25TermQuery::new(term(body, "cat"), Bm25Params { k1, b: 0.0 });
+            let s = scores(&searcher, &q);
+            let one = s
+                .iter()
+                .find(|(a, _)| *a == DocAddress::new(0, 0))
+                .unwrap()
+                .1;
+            let two = s
+                .iter()
+                .find(|(a, _)| *a == DocAddress::new(1, 0))
+                .unwrap()
+                .1;
+            two / one
+        };
+        assert!(ratio(0.9) < ratio(1.2) && ratio(1.2) < ratio(2.0));
+        assert!(ratio(0.9) > 1.0);
+    }
+
+    #[test]
+    fn missing_term_matches_nothing() {
+        let (searcher, body) = index();
+        // "bird" is only in the second segment: the first gives an empty scorer.
+        let bird = Bm25TermQuery::new(term(body, "bird"), Bm25Params::TANTIVY);
+        let s = scores(&searcher, &bird);
+        assert_eq!(s.len(), 2);
+        assert!(s.iter().all(|(a, _)| a.segment_ord == 1));
+        let none = Bm25TermQuery::new(term(body, "unicorn"), Bm25Params { k1: 0.9, b: 0.4 });
+        assert!(scores(&searcher, &none).is_empty());
+        assert_eq!(none.count(&searcher).unwrap(), 0);
+        assert!(none.explain(&searcher, DocAddress::new(0, 0)).is_err());
+    }
+
+    #[test]
+    fn count_is_the_number_of_matches() {
+        let (searcher, body) = index();
+        for (word, n) in [("cat", 6), ("dog", 3), ("bird", 2)] {
+            let q = Bm25TermQuery::new(term(body, word), Bm25Params { k1: 0.9, b: 0.4 });
+            assert_eq!(q.count(&searcher).unwrap(), n, "{word}");
+            assert_eq!(searcher.search(&q, &Count).unwrap(), n, "{word}");
+        }
+    }
+
+    #[test]
+    fn explain_gives_the_score_and_the_parameters() {
+        let (searcher, body) = index();
+        let q = Bm25TermQuery::new(term(body, "cat"), Bm25Params { k1: 0.9, b: 0.4 });
+        for (addr, score) in scores(&searcher, &q) {
+            let e = q.explain(&searcher, addr).unwrap();
+            assert!((e.value() - score).abs() < 1e-5, "{addr:?}");
+            let json = e.to_pretty_json();
+            assert!(json.contains("k1, term saturation parameter"), "{json}");
+            assert!(json.contains("0.9") && json.contains("0.4"), "{json}");
+            assert!(json.contains("Term="), "{json}");
+        }
+        // Boosted: the explanation is still the score.
+        let boosted = BoostQuery::new(Box::new(q.clone()), 0.3);
+        let (addr, score) = scores(&searcher, &boosted)[0];
+        let e = boosted.explain(&searcher, addr).unwrap();
+        assert!((e.value() - score).abs() < 1e-5);
+        // A passage without the term does not match.
+        let dog_only = DocAddress::new(0, 3);
+        assert!(q.explain(&searcher, dog_only).is_err());
+    }
+
+    #[test]
+    fn query_terms_reports_the_term() {
+        let (_, body) = index();
+        let q = Bm25TermQuery::new(term(body, "cat"), Bm25Params::TANTIVY);
+        let mut seen = Vec::new();
+        q.query_terms(&mut |t, positions| seen.push((t.clone(), positions)));
+        assert_eq!(seen, vec![(term(body, "cat"), false)]);
+    }
+}
