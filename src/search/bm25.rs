@@ -100,6 +100,42 @@ impl Query for Bm25TermQuery {
     }
 }
 
+/// The length component per fieldnorm id.
+type LengthCache = Arc<[Score; 256]>;
+
+thread_local! {
+    /// Length caches already computed, by (k1, b, average length): every
+    /// term of a field shares one, and a batch of queries reuses them.
+    static LENGTH_CACHES: std::cell::RefCell<Vec<([u32; 3], LengthCache)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// k1 · (1 − b + b · dl / avgdl) for each fieldnorm id, shared.
+fn length_cache(params: Bm25Params, average_fieldnorm: Score) -> LengthCache {
+    let key = [
+        params.k1.to_bits(),
+        params.b.to_bits(),
+        average_fieldnorm.to_bits(),
+    ];
+    LENGTH_CACHES.with(|caches| {
+        let mut caches = caches.borrow_mut();
+        if let Some((_, cache)) = caches.iter().find(|(k, _)| *k == key) {
+            return cache.clone();
+        }
+        let mut cache = [0.0; 256];
+        for (id, slot) in cache.iter_mut().enumerate() {
+            let dl = FieldNormReader::id_to_fieldnorm(id as u8) as Score;
+            *slot = params.k1 * (1.0 - params.b + params.b * dl / average_fieldnorm);
+        }
+        let cache = Arc::new(cache);
+        if caches.len() >= 16 {
+            caches.remove(0);
+        }
+        caches.push((key, cache.clone()));
+        cache
+    })
+}
+
 /// tantivy's `idf` (`src/query/bm25.rs`), which is not public.
 fn idf(doc_freq: u64, doc_count: u64) -> Score {
     let x = ((doc_count.saturating_sub(doc_freq)) as Score + 0.5) / (doc_freq as Score + 0.5);
@@ -113,7 +149,10 @@ struct Bm25Similarity {
     params: Bm25Params,
     /// idf · (k1 + 1) · boost.
     weight: Score,
-    idf_explain: Explanation,
+    /// The idf and, when scoring, the n and N it came from (the explanation
+    /// is built only when asked for: queries create many weights).
+    idf: Score,
+    doc_freq_and_count: Option<(u64, u64)>,
     average_fieldnorm: Score,
     /// k1 · (1 − b + b · dl / avgdl) for each fieldnorm id.
     cache: Arc<[Score; 256]>,
@@ -133,33 +172,46 @@ impl Bm25Similarity {
         let average_fieldnorm = total_num_tokens as Score / total_num_docs as Score;
         let doc_freq = stats.doc_freq(term)?;
         let idf_value = idf(doc_freq, total_num_docs);
-        let mut idf_explain = Explanation::new(
-            "idf, computed as log(1 + (N - n + 0.5) / (n + 0.5))",
+        Ok(Bm25Similarity::new(
+            params,
             idf_value,
-        );
-        idf_explain.add_const("n, number of docs containing this term", doc_freq as Score);
-        idf_explain.add_const("N, total number of docs", total_num_docs as Score);
-        Ok(Bm25Similarity::new(params, idf_explain, average_fieldnorm))
+            Some((doc_freq, total_num_docs)),
+            average_fieldnorm,
+        ))
     }
 
     /// Scoring disabled: as tantivy, a constant weight.
     fn unscored(params: Bm25Params) -> Bm25Similarity {
-        Bm25Similarity::new(params, Explanation::new("<no score>", 1.0), 1.0)
+        Bm25Similarity::new(params, 1.0, None, 1.0)
     }
 
-    fn new(params: Bm25Params, idf_explain: Explanation, average_fieldnorm: Score) -> Self {
-        let mut cache = [0.0; 256];
-        for (id, slot) in cache.iter_mut().enumerate() {
-            let dl = FieldNormReader::id_to_fieldnorm(id as u8) as Score;
-            *slot = params.k1 * (1.0 - params.b + params.b * dl / average_fieldnorm);
-        }
+    fn new(
+        params: Bm25Params,
+        idf: Score,
+        doc_freq_and_count: Option<(u64, u64)>,
+        average_fieldnorm: Score,
+    ) -> Self {
         Bm25Similarity {
             params,
-            weight: idf_explain.value() * (1.0 + params.k1),
-            idf_explain,
+            weight: idf * (1.0 + params.k1),
+            idf,
+            doc_freq_and_count,
             average_fieldnorm,
-            cache: Arc::new(cache),
+            cache: length_cache(params, average_fieldnorm),
         }
+    }
+
+    fn idf_explain(&self) -> Explanation {
+        let Some((doc_freq, total_num_docs)) = self.doc_freq_and_count else {
+            return Explanation::new("<no score>", 1.0);
+        };
+        let mut idf_explain = Explanation::new(
+            "idf, computed as log(1 + (N - n + 0.5) / (n + 0.5))",
+            self.idf,
+        );
+        idf_explain.add_const("n, number of docs containing this term", doc_freq as Score);
+        idf_explain.add_const("N, total number of docs", total_num_docs as Score);
+        idf_explain
     }
 
     fn boost_by(&self, boost: Score) -> Bm25Similarity {
@@ -194,7 +246,7 @@ impl Bm25Similarity {
         let mut explanation = Explanation::new("Bm25TermQuery, product of...", score);
         // Weight::explain scores with boost 1; BoostQuery explains the boost.
         explanation.add_detail(Explanation::new("(K1+1)", self.params.k1 + 1.0));
-        explanation.add_detail(self.idf_explain.clone());
+        explanation.add_detail(self.idf_explain());
         explanation.add_detail(tf_explanation);
         explanation
     }
