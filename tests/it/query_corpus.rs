@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use gazette::model::Kind;
+use gazette::search::Response;
 
-use crate::common::{TestIndex, handle, ids, marked, tweet_date};
+use crate::common::{TestIndex, gazette, handle, ids, marked, tweet_date};
 
 const DOC0: &str = "000_76612771bb08419c.txt";
 const DOC1: &str = "001_909ce76226cad930.txt";
@@ -442,4 +443,67 @@ fn offset_pages_through_the_ranking() {
     assert_eq!(ids(&page), ids(&all)[2..5]);
     let ranks: Vec<usize> = page.hits.iter().map(|h| h.rank).collect();
     assert_eq!(ranks, [3, 4, 5]);
+}
+
+/// Segments holding documents, from the index's `meta.json`.
+fn segments_with_docs(index: &std::path::Path) -> usize {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(index.join("meta.json")).expect("meta.json"))
+            .expect("meta.json is JSON");
+    meta["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .filter(|s| s["max_doc"].as_u64().unwrap_or(0) > 0)
+        .count()
+}
+
+#[test]
+fn per_article_counts_a_document_spread_over_segments_once() {
+    // One article of 400 paragraphs, indexed by two writer threads: its
+    // passages land in both threads' segments, and --per-article must still
+    // see one document.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let body: Vec<String> = (0..400)
+        .map(|i| format!("Paragraph {i} mentions the zebra crossing."))
+        .collect();
+    let record =
+        serde_json::json!({"id": "spread", "title": "Crossings", "body": body.join("\n\n")});
+    let input = dir.path().join("spread.jsonl");
+    std::fs::write(&input, format!("{record}\n")).expect("write");
+    let index = dir.path().join("index");
+    let mut spread = false;
+    for _ in 0..10 {
+        gazette()
+            .arg("--index")
+            .arg(&index)
+            .args(["index", "--rebuild", "--threads", "2"])
+            .arg(&input)
+            .assert()
+            .success();
+        if segments_with_docs(&index) > 1 {
+            spread = true;
+            break;
+        }
+    }
+    assert!(
+        spread,
+        "the writer never split the passages over two segments"
+    );
+    let query = |args: &[&str]| -> Response {
+        let out = gazette()
+            .arg("--index")
+            .arg(&index)
+            .args(["query", "zebra", "--format", "json"])
+            .args(args)
+            .output()
+            .expect("run gazette");
+        serde_json::from_slice(&out.stdout).expect("a Response")
+    };
+    let all = query(&["--limit", "10"]);
+    assert_eq!(all.total, 400);
+    assert_eq!(all.hits.len(), 10);
+    let capped = query(&["--limit", "10", "--per-article", "2"]);
+    assert_eq!(capped.hits.len(), 2, "{:?}", ids(&capped));
+    assert!(capped.hits.iter().all(|h| h.doc.id == "spread"));
 }
