@@ -8,6 +8,7 @@ pub mod query;
 
 use std::collections::HashMap;
 use std::ops::Bound;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -73,6 +74,8 @@ pub struct Engine {
     /// Document keys for `per_article`, with the searcher generation they
     /// were built for.
     doc_keys: Mutex<Option<(u64, Arc<DocKeys>)>>,
+    /// `per_article` requests served, to decide when the table pays.
+    per_article_requests: AtomicUsize,
 }
 
 impl Engine {
@@ -90,6 +93,7 @@ impl Engine {
             reader,
             stem_langs,
             doc_keys: Mutex::new(None),
+            per_article_requests: AtomicUsize::new(0),
         })
     }
 
@@ -222,11 +226,22 @@ impl Engine {
         loop {
             let (top, total) =
                 searcher.search(query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
-            let keys = self.doc_keys(searcher)?;
-            let mut counts: HashMap<Option<u32>, usize> = HashMap::new();
+            // The first per-article request of an engine looks its few
+            // candidates up one by one; an engine that serves more (batch,
+            // eval) builds the key table once and reuses it.
+            let table = if self.per_article_requests.fetch_add(1, Ordering::Relaxed) == 0 {
+                None
+            } else {
+                Some(self.doc_keys(searcher)?)
+            };
+            let mut counts: HashMap<DocKey, usize> = HashMap::new();
             let mut kept = Vec::new();
             for (score, addr) in &top {
-                let n = counts.entry(keys.get(*addr)).or_default();
+                let key = match &table {
+                    Some(keys) => DocKey::Key(keys.get(*addr)),
+                    None => DocKey::Id(doc_id_of(searcher, *addr)?),
+                };
+                let n = counts.entry(key).or_default();
                 if *n < per {
                     *n += 1;
                     kept.push((*score, *addr));
@@ -311,6 +326,22 @@ impl Engine {
             tweet,
         }
     }
+}
+
+/// The document of a passage, for `per_article`: its key in a [`DocKeys`]
+/// table, or its id read from the stored passage.
+#[derive(PartialEq, Eq, Hash)]
+enum DocKey {
+    Key(Option<u32>),
+    Id(String),
+}
+
+/// The document id of the passage at `addr`, from its stored fields (the
+/// store caches decompressed blocks: cheap for a few dozen candidates).
+fn doc_id_of(searcher: &Searcher, addr: DocAddress) -> Result<String> {
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let id_field = searcher.schema().get_field("doc_id")?;
+    Ok(str_of(&doc, id_field).unwrap_or_default())
 }
 
 /// Which document each passage belongs to, as small integers: per segment,

@@ -506,4 +506,22 @@ fn per_article_counts_a_document_spread_over_segments_once() {
     let capped = query(&["--limit", "10", "--per-article", "2"]);
     assert_eq!(capped.hits.len(), 2, "{:?}", ids(&capped));
     assert!(capped.hits.iter().all(|h| h.doc.id == "spread"));
+    // In a batch, later requests use the engine's key table instead.
+    let line = r#"{"query": "zebra", "per_article": 2}"#;
+    let out = gazette()
+        .arg("--index")
+        .arg(&index)
+        .args(["batch", "-"])
+        .write_stdin(format!("{line}\n{line}\n{line}\n{line}\n"))
+        .output()
+        .expect("run gazette batch");
+    let answers: Vec<Response> = String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a Response line"))
+        .collect();
+    assert_eq!(answers.len(), 4);
+    for answer in &answers {
+        assert_eq!(answer.hits.len(), 2, "{:?}", ids(answer));
+    }
 }
