@@ -21,7 +21,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::index::SegmentId;
+use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::query::{
     Bm25StatisticsProvider, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
 };
@@ -81,22 +82,82 @@ impl Query for Bm25TermQuery {
                 field_entry.name()
             )));
         }
+        let mut term_infos = None;
         let similarity = match enable_scoring {
+            EnableScoring::Enabled {
+                searcher,
+                statistics_provider,
+            } if is_searcher(statistics_provider, searcher) => {
+                // The usual case: the statistics are the searcher's own, so
+                // the term is looked up once per segment here, and the
+                // scorers reuse what was found (tantivy's `TermQuery` looks
+                // it up again in each scorer).
+                let infos = SegmentTermInfos::of(searcher, &self.term)?;
+                let doc_freq = infos.doc_freq();
+                term_infos = Some(infos);
+                Bm25Similarity::for_term(statistics_provider, &self.term, self.params, doc_freq)?
+            }
             EnableScoring::Enabled {
                 statistics_provider,
                 ..
-            } => Bm25Similarity::for_term(statistics_provider, &self.term, self.params)?,
+            } => {
+                let doc_freq = statistics_provider.doc_freq(&self.term)?;
+                Bm25Similarity::for_term(statistics_provider, &self.term, self.params, doc_freq)?
+            }
             EnableScoring::Disabled { .. } => Bm25Similarity::unscored(self.params),
         };
         Ok(Box::new(Bm25TermWeight {
             term: self.term.clone(),
             similarity,
             scoring_enabled: enable_scoring.is_scoring_enabled(),
+            term_infos,
         }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         visitor(&self.term, false);
+    }
+}
+
+/// Whether the statistics come from the searcher itself (what
+/// `Searcher::search` passes), so its segments' term infos give them.
+fn is_searcher(stats: &dyn Bm25StatisticsProvider, searcher: &tantivy::Searcher) -> bool {
+    std::ptr::addr_eq(
+        stats as *const dyn Bm25StatisticsProvider,
+        searcher as *const _,
+    )
+}
+
+/// A term's entry in each segment's dictionary, looked up once per query.
+struct SegmentTermInfos(Vec<(SegmentId, Option<TermInfo>)>);
+
+impl SegmentTermInfos {
+    fn of(searcher: &tantivy::Searcher, term: &Term) -> tantivy::Result<SegmentTermInfos> {
+        let mut infos = Vec::with_capacity(searcher.segment_readers().len());
+        for reader in searcher.segment_readers() {
+            let info = reader.inverted_index(term.field())?.get_term_info(term)?;
+            infos.push((reader.segment_id(), info));
+        }
+        Ok(SegmentTermInfos(infos))
+    }
+
+    /// Documents containing the term, over all segments (as
+    /// `Searcher::doc_freq` counts them: deleted ones included).
+    fn doc_freq(&self) -> u64 {
+        self.0
+            .iter()
+            .filter_map(|(_, info)| info.as_ref())
+            .map(|info| u64::from(info.doc_freq))
+            .sum()
+    }
+
+    /// The term's entry in `segment`: `Some(None)` when the term is not in
+    /// it, `None` when the segment was not seen (another searcher's).
+    fn get(&self, segment: SegmentId) -> Option<Option<&TermInfo>> {
+        self.0
+            .iter()
+            .find(|(id, _)| *id == segment)
+            .map(|(_, info)| info.as_ref())
     }
 }
 
@@ -165,12 +226,12 @@ impl Bm25Similarity {
         stats: &dyn Bm25StatisticsProvider,
         term: &Term,
         params: Bm25Params,
+        doc_freq: u64,
     ) -> tantivy::Result<Bm25Similarity> {
         let field = term.field();
         let total_num_tokens = stats.total_num_tokens(field)?;
         let total_num_docs = stats.total_num_docs()?;
         let average_fieldnorm = total_num_tokens as Score / total_num_docs as Score;
-        let doc_freq = stats.doc_freq(term)?;
         let idf_value = idf(doc_freq, total_num_docs);
         Ok(Bm25Similarity::new(
             params,
@@ -256,6 +317,9 @@ struct Bm25TermWeight {
     term: Term,
     similarity: Bm25Similarity,
     scoring_enabled: bool,
+    /// The term's dictionary entry per segment, when the weight was built
+    /// from the searcher's own statistics.
+    term_infos: Option<SegmentTermInfos>,
 }
 
 impl Bm25TermWeight {
@@ -272,11 +336,18 @@ impl Bm25TermWeight {
         } else {
             IndexRecordOption::Basic
         };
-        let Some(postings) = reader
-            .inverted_index(field)?
-            .read_postings(&self.term, option)?
-        else {
-            return Ok(None);
+        let inverted = reader.inverted_index(field)?;
+        let postings = match self
+            .term_infos
+            .as_ref()
+            .and_then(|t| t.get(reader.segment_id()))
+        {
+            Some(None) => return Ok(None),
+            Some(Some(info)) => inverted.read_postings_from_terminfo(info, option)?,
+            None => match inverted.read_postings(&self.term, option)? {
+                Some(postings) => postings,
+                None => return Ok(None),
+            },
         };
         // As tantivy's `TermWeight::fieldnorm_reader`: a field without norms
         // (or no scoring) counts every document as one token long.
@@ -557,6 +628,69 @@ mod tests {
         // A passage without the term does not match.
         let dog_only = DocAddress::new(0, 3);
         assert!(q.explain(&searcher, dog_only).is_err());
+    }
+
+    /// Statistics that are not the searcher's: the weight cannot take its
+    /// term infos from the searcher and must look the term up per segment.
+    struct Doubled<'a>(&'a Searcher);
+
+    impl Bm25StatisticsProvider for Doubled<'_> {
+        fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+            Ok(2 * self.0.total_num_tokens(field)?)
+        }
+        fn total_num_docs(&self) -> tantivy::Result<u64> {
+            Ok(2 * self.0.total_num_docs()?)
+        }
+        fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+            Ok(2 * self.0.doc_freq(term)?)
+        }
+    }
+
+    #[test]
+    fn other_statistics_are_used_and_segments_still_read() {
+        let (searcher, body) = index();
+        let q = Bm25TermQuery::new(term(body, "bird"), Bm25Params::TANTIVY);
+        let theirs = TermQuery::new(term(body, "bird"), IndexRecordOption::WithFreqs);
+        let top = |q: &dyn Query| {
+            searcher
+                .search_with_statistics_provider(
+                    q,
+                    &TopDocs::with_limit(10).order_by_score(),
+                    &Doubled(&searcher),
+                )
+                .unwrap()
+        };
+        let (a, b) = (top(&q), top(&theirs));
+        assert_eq!(a.len(), 2);
+        assert_eq!(a.len(), b.len());
+        for ((sa, da), (sb, db)) in a.iter().zip(&b) {
+            assert_eq!(da, db);
+            assert!((sa - sb).abs() < 1e-4, "{da:?}: {sa} vs {sb}");
+        }
+        // The doubled statistics change the score (so they were used).
+        let own = scores(&searcher, &q);
+        assert!((own[0].1 - a.iter().find(|(_, d)| *d == own[0].0).unwrap().0).abs() > 1e-3);
+    }
+
+    #[test]
+    fn a_weight_scores_segments_of_another_searcher() {
+        let (searcher, body) = index();
+        let (other, other_body) = index();
+        assert_eq!(body, other_body);
+        let q = Bm25TermQuery::new(term(body, "cat"), Bm25Params::TANTIVY);
+        let weight = q
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        // Segments the weight has not seen: it looks the term up itself.
+        let mut n = 0;
+        for reader in other.segment_readers() {
+            let mut scorer = weight.scorer(reader, 1.0).unwrap();
+            while scorer.doc() != tantivy::TERMINATED {
+                n += 1;
+                scorer.advance();
+            }
+        }
+        assert_eq!(n, 6);
     }
 
     #[test]
