@@ -57,7 +57,34 @@ pub fn is_spaceless(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    is_alphabetic(c) || is_numeric(c)
+}
+
+/// `char::is_alphabetic`, without its table search for the letters of the
+/// scripts news is mostly written in (Latin, Greek, Cyrillic, Hebrew,
+/// Arabic, Devanagari, Thai, kana, Han, Hangul) and for general
+/// punctuation. Equal to `is_alphabetic` for every char (tested
+/// exhaustively, so a Unicode update of std that moves a char fails the test).
+pub fn is_alphabetic(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphabetic(),
+        0x00AA | 0x00B5 | 0x00BA => true,
+        0x0080..=0x00BF | 0x00D7 | 0x00F7 => false,
+        0x00C0..=0x024F => true,
+        0x0386 | 0x0388..=0x038A | 0x038C | 0x038E..=0x03A1 | 0x03A3..=0x03F5 => true,
+        0x0400..=0x0481 | 0x048A..=0x052F => true,
+        0x0482..=0x0489 => false,
+        0x05D0..=0x05EA => true,
+        0x0620..=0x0657 | 0x0659..=0x065F | 0x066E..=0x06D3 => true,
+        0x0660..=0x066D => false,
+        0x0900..=0x093B | 0x093D..=0x094C | 0x0955..=0x0963 => true,
+        0x0964..=0x0970 => false,
+        0x0E01..=0x0E3A | 0x0E40..=0x0E46 => true,
+        0x2000..=0x206F => false,
+        0x3041..=0x3096 | 0x30A1..=0x30FA => true,
+        0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => true,
+        _ => c.is_alphabetic(),
+    }
 }
 
 /// `char::is_numeric`, without its table search for the letters of the
@@ -278,7 +305,7 @@ impl<'t, 'o> Segmenter<'t, 'o> {
                 (word_char, numeric) = (true, true);
                 break;
             }
-            word_char = word_char || c.is_alphabetic();
+            word_char = word_char || is_alphabetic(c);
         }
         if !word_char {
             return;
@@ -359,6 +386,19 @@ fn is_mark(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_is_alphabetic_equals_std_for_every_char() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(
+                is_alphabetic(c),
+                c.is_alphabetic(),
+                "{c:?} U+{:04X}",
+                c as u32
+            );
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn fast_is_numeric_equals_std_for_every_char() {

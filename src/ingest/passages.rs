@@ -187,7 +187,7 @@ fn word_count_upto(text: &str, limit: usize) -> usize {
         if tokenizer::is_spaceless(c) {
             count += 1;
             in_word = false;
-        } else if c.is_alphabetic() || tokenizer::is_numeric(c) {
+        } else if tokenizer::is_alphabetic(c) || tokenizer::is_numeric(c) {
             if !in_word {
                 count += 1;
                 in_word = true;
@@ -197,7 +197,8 @@ fn word_count_upto(text: &str, limit: usize) -> usize {
             // digits ("body’s", "U.S", "3.14", "1,000") does not end a word.
             let joins = matches!(c, '\'' | '’' | '.' | ',' | ':')
                 && chars.peek().is_some_and(|n| {
-                    (n.is_alphabetic() || tokenizer::is_numeric(*n)) && !tokenizer::is_spaceless(*n)
+                    (tokenizer::is_alphabetic(*n) || tokenizer::is_numeric(*n))
+                        && !tokenizer::is_spaceless(*n)
                 });
             in_word = in_word && joins;
         }
