@@ -156,12 +156,41 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-fn should(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+fn should(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    let mut flat = Vec::with_capacity(clauses.len());
+    for q in clauses {
+        push_should(&mut flat, q);
+    }
+    union_of(flat)
+}
+
+fn union_of(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     match clauses.len() {
         0 => Box::new(EmptyQuery),
         1 => clauses.pop().expect("one"),
         _ => Box::new(BooleanQuery::union(clauses)),
     }
+}
+
+/// Adds `q` to the clauses of a union, or its own clauses when it is a
+/// union itself. A union of unions matches and scores as the union of all
+/// their clauses (a sum of sums), but tantivy builds a union scorer, with
+/// its 4096-document buffer, for every union in every segment: flat, a
+/// query of eight words builds two instead of nineteen.
+fn push_should(out: &mut Vec<Box<dyn Query>>, q: Box<dyn Query>) {
+    match q.downcast_ref::<BooleanQuery>() {
+        Some(b) if is_union(b) => {
+            for (_, sub) in b.clauses() {
+                push_should(out, sub.box_clone());
+            }
+        }
+        _ => out.push(q),
+    }
+}
+
+/// Only `Should` clauses, any one of which makes a match.
+fn is_union(b: &BooleanQuery) -> bool {
+    b.get_minimum_number_should_match() <= 1 && b.clauses().iter().all(|(o, _)| *o == Occur::Should)
 }
 
 impl<'a> Compiler<'a> {
@@ -261,6 +290,7 @@ impl<'a> Compiler<'a> {
         match ast {
             UserInputAst::Clause(clauses) => {
                 let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let mut shoulds: Vec<Box<dyn Query>> = Vec::new();
                 for (occur, sub) in clauses {
                     let occur = match occur {
                         Some(UOccur::Must) => Occur::Must,
@@ -269,12 +299,17 @@ impl<'a> Compiler<'a> {
                     };
                     let pos = positive && occur != Occur::MustNot;
                     if let Some(q) = self.ast(sub, pos) {
-                        subs.push((occur, q));
+                        match occur {
+                            Occur::Should => push_should(&mut shoulds, q),
+                            _ => subs.push((occur, q)),
+                        }
                     }
                 }
                 if subs.is_empty() {
-                    return None;
+                    // Words only (the usual query): one flat union.
+                    return (!shoulds.is_empty()).then(|| union_of(shoulds));
                 }
+                subs.extend(shoulds.into_iter().map(|q| (Occur::Should, q)));
                 if subs.iter().all(|(o, _)| *o == Occur::MustNot) {
                     subs.push((Occur::Must, Box::new(AllQuery)));
                 }
@@ -494,4 +529,63 @@ pub fn author_query(f: &Fields, value: &str) -> Box<dyn Query> {
         Box::new(BooleanQuery::intersection(words))
     };
     should(vec![name, term_query(f.handle, &value.to_lowercase())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Depth of nested boolean queries under `q` (a term is 0).
+    fn depth(q: &dyn Query) -> usize {
+        match q.downcast_ref::<BooleanQuery>() {
+            Some(b) => {
+                1 + b
+                    .clauses()
+                    .iter()
+                    .map(|(_, c)| depth(&**c))
+                    .max()
+                    .unwrap_or(0)
+            }
+            None => 0,
+        }
+    }
+
+    fn leaves(q: &dyn Query) -> usize {
+        let mut n = 0;
+        q.query_terms(&mut |_, _| n += 1);
+        n
+    }
+
+    #[test]
+    fn words_compile_to_one_flat_union_and_a_title_bonus() {
+        let (_, fields) = crate::schema::build();
+        let c = Compiler::new(&fields, vec!["en", "es"]).compile("national assembly guaidó");
+        // Must(union of body terms), Should(union of title terms).
+        let top = c.query.downcast_ref::<BooleanQuery>().expect("boolean");
+        assert_eq!(depth(&*c.query), 2, "{:?}", c.query);
+        let (main, title) = (&top.clauses()[0], &top.clauses()[1]);
+        assert_eq!(main.0, Occur::Must);
+        assert_eq!(title.0, Occur::Should);
+        let main = main.1.downcast_ref::<BooleanQuery>().expect("union");
+        assert!(is_union(main));
+        // 3 words × (folded + en stem + es stem), deduplicated where equal.
+        assert_eq!(main.clauses().len(), leaves(&*top.clauses()[0].1));
+        assert!(main.clauses().len() >= 7, "{:?}", main);
+    }
+
+    #[test]
+    fn required_and_excluded_words_keep_their_clauses() {
+        let (_, fields) = crate::schema::build();
+        let c = Compiler::new(&fields, vec!["en"]).compile("+guaido parra -maduro");
+        let top = c.query.downcast_ref::<BooleanQuery>().expect("boolean");
+        let main = top.clauses()[0]
+            .1
+            .downcast_ref::<BooleanQuery>()
+            .expect("clauses");
+        let occurs: Vec<Occur> = main.clauses().iter().map(|(o, _)| *o).collect();
+        assert_eq!(occurs.iter().filter(|o| **o == Occur::Must).count(), 1);
+        assert_eq!(occurs.iter().filter(|o| **o == Occur::MustNot).count(), 1);
+        // "parra": its folded and stemmed terms, spliced in as optional clauses.
+        assert_eq!(occurs.iter().filter(|o| **o == Occur::Should).count(), 2);
+    }
 }
