@@ -102,6 +102,28 @@ pub fn is_numeric(c: char) -> bool {
     }
 }
 
+/// A char UAX#29 never breaks a word at, among the letters of Latin,
+/// Greek, Cyrillic, Hebrew, Arabic and Devanagari text: `Some(true)` for a
+/// letter (word-break class ALetter or Hebrew_Letter), `Some(false)` for a
+/// combining mark (Extend: it joins the letter before it), `None` for
+/// anything else (digits, punctuation, other scripts). Checked against
+/// unicode-segmentation for every char it accepts.
+fn plain_letter(c: char) -> Option<bool> {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A => Some(true),
+        0xAA | 0xB5 | 0xBA | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F => Some(true),
+        0x0386 | 0x0388..=0x038A | 0x038C | 0x038E..=0x03A1 | 0x03A3..=0x03F5 => Some(true),
+        0x03F7..=0x03FF | 0x0400..=0x0481 | 0x048A..=0x052F => Some(true),
+        0x05D0..=0x05EA => Some(true),
+        0x0620..=0x063F | 0x0641..=0x064A | 0x066E..=0x066F | 0x0671..=0x06D3 => Some(true),
+        0x064B..=0x065F | 0x0670 => Some(false),
+        0x0904..=0x0939 | 0x093D | 0x0950 | 0x0958..=0x0961 | 0x0972..=0x097F => Some(true),
+        0x0900..=0x0903 | 0x093A..=0x093C | 0x093E..=0x094F | 0x0951..=0x0957 => Some(false),
+        0x0962..=0x0963 => Some(false),
+        _ => None,
+    }
+}
+
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
 }
@@ -227,6 +249,20 @@ impl<'t, 'o> Segmenter<'t, 'o> {
             };
             self.push(start + lead, start + lead + core.len(), kind);
             return;
+        }
+        // Letters (and their combining marks) of one of the common
+        // space-separated scripts: one word, as UAX#29 would say, without
+        // its per-char table lookups.
+        if !core.is_empty() && !starts_link(core) {
+            let word = &self.text[start + lead..start + lead + core.len()];
+            let mut chars = word.chars();
+            if chars.next().and_then(plain_letter) == Some(true)
+                && chars.all(|c| plain_letter(c).is_some())
+            {
+                self.flush_run();
+                self.push(start + lead, start + lead + core.len(), WordKind::Word);
+                return;
+            }
         }
         self.segment(start, end);
     }
@@ -388,6 +424,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plain_letters_are_what_uax29_says() {
+        use unicode_segmentation::UnicodeSegmentation;
+        let one_word = |s: &str| s.split_word_bounds().count() == 1;
+        let mut n = 0;
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let Some(base) = plain_letter(c) else {
+                continue;
+            };
+            n += 1;
+            assert!(!is_numeric(c) && !is_spaceless(c));
+            assert!(is_alphabetic(c) || !base, "U+{:04X}", c as u32);
+            assert!(!is_apostrophe(c) && !c.is_ascii_digit());
+            // Joins the letters around it.
+            assert!(one_word(&format!("a{c}a")), "U+{:04X}", c as u32);
+            assert!(one_word(&format!("ж{c}ж")), "U+{:04X}", c as u32);
+            if base {
+                // Starts a word, and letters of any of the scripts join it.
+                for x in ['a', 'é', 'ж', 'λ', 'ש', 'ب', 'क', '\u{064E}', '\u{093E}'] {
+                    assert!(one_word(&format!("{c}{x}")), "U+{:04X} {x:?}", c as u32);
+                }
+            } else {
+                // A mark at the start of a text stands alone.
+                assert!(!one_word(&format!("{c}a")), "U+{:04X}", c as u32);
+            }
+        }
+        assert!(n > 1100, "{n}");
+    }
+
+    #[test]
     fn fast_is_alphabetic_equals_std_for_every_char() {
         for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
             assert_eq!(
@@ -508,6 +573,7 @@ mod tests {
             parts in proptest::collection::vec(
                 proptest::prop_oneof![
                     "[A-Za-z0-9]{1,8}",
+                    "[a-zà-ÿα-ωа-яא-תء-يक-ह][a-zà-ÿα-ωа-яא-תء-يक-ह\u{064B}-\u{0652}\u{093C}-\u{094D}\u{0301}]{0,5}",
                     "[ \\n\\t]{1,2}",
                     "[.,;:!?()\\[\\]\"'#@_-]{1,2}",
                     proptest::strategy::Just("U.S.".to_string()),
