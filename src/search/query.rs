@@ -188,6 +188,23 @@ fn push_should(out: &mut Vec<Box<dyn Query>>, q: Box<dyn Query>) {
     }
 }
 
+/// Whether `text` is plain words, without anything tantivy's query grammar
+/// reads as syntax (quotes, brackets, `field:`, `+`/`-`, `^`, `~`, `*`,
+/// escapes, ranges, operators) and separated by ASCII white space. Such
+/// text skips the grammar: parsing costs more than the rest of compiling.
+fn is_plain(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_whitespace() && !c.is_ascii_whitespace())
+        && !text.contains([
+            '+', '-', '^', '`', ':', '{', '}', '"', '\'', '[', ']', '(', ')', '!', '\\', '*', '~',
+            '/', '<', '>', '=', '&', '|',
+        ])
+        && !text
+            .split_whitespace()
+            .any(|w| matches!(w, "AND" | "OR" | "NOT" | "IN" | "TO"))
+}
+
 /// Only `Should` clauses, any one of which makes a match.
 fn is_union(b: &BooleanQuery) -> bool {
     b.get_minimum_number_should_match() <= 1 && b.clauses().iter().all(|(o, _)| *o == Occur::Should)
@@ -207,7 +224,13 @@ impl<'a> Compiler<'a> {
     }
 
     /// Compiles query text.
-    pub fn compile(mut self, text: &str) -> Compiled {
+    pub fn compile(self, text: &str) -> Compiled {
+        self.compile_with(text, true)
+    }
+
+    /// Compiles query text; `shortcut`: words without any query syntax skip
+    /// the grammar (they compile to the same query, tested below).
+    fn compile_with(mut self, text: &str, shortcut: bool) -> Compiled {
         if text.trim().is_empty() {
             // No words: every passage the filters allow.
             return Compiled {
@@ -216,13 +239,36 @@ impl<'a> Compiler<'a> {
                 warnings: self.warnings,
             };
         }
-        let query = match tantivy::query_grammar::parse_query(text) {
-            Ok(ast) => self.ast(&ast, true),
-            Err(_) => {
-                self.warnings.push(format!(
-                    "query syntax error in {text:?}; searched the plain words instead"
-                ));
-                self.plain_words(text)
+        let query = if shortcut && is_plain(text) {
+            // What the grammar gives for plain words: one literal per
+            // distinct word, each a union of its terms (all flattened).
+            let mut seen: Vec<&str> = Vec::new();
+            let mut shoulds = Vec::new();
+            for word in text.split_ascii_whitespace() {
+                if seen.contains(&word) {
+                    continue;
+                }
+                seen.push(word);
+                let literal = UserInputLiteral {
+                    field_name: None,
+                    phrase: word.to_string(),
+                    delimiter: Delimiter::None,
+                    slop: 0,
+                    prefix: false,
+                };
+                let q = self.text_query(&literal, &self.default_fields(), true);
+                push_should(&mut shoulds, q);
+            }
+            (!shoulds.is_empty()).then(|| union_of(shoulds))
+        } else {
+            match tantivy::query_grammar::parse_query(text) {
+                Ok(ast) => self.ast(&ast, true),
+                Err(_) => {
+                    self.warnings.push(format!(
+                        "query syntax error in {text:?}; searched the plain words instead"
+                    ));
+                    self.plain_words(text)
+                }
             }
         };
         let mut query = query.unwrap_or_else(|| Box::new(EmptyQuery));
@@ -571,6 +617,56 @@ mod tests {
         // 3 words × (folded + en stem + es stem), deduplicated where equal.
         assert_eq!(main.clauses().len(), leaves(&*top.clauses()[0].1));
         assert!(main.clauses().len() >= 7, "{:?}", main);
+    }
+
+    proptest::proptest! {
+        /// Plain words compile to the same query, highlights and warnings
+        /// without the grammar as with it.
+        #[test]
+        fn plain_words_skip_the_grammar_unchanged(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[a-zA-Z0-9]{1,7}",
+                    "[ .,;?@#%$_&]{1,2}",
+                    "[ \t\n]{1,2}",
+                    proptest::strategy::Just("Guaidó".to_string()),
+                    proptest::strategy::Just("¿Qué".to_string()),
+                    proptest::strategy::Just("黑豹队".to_string()),
+                    proptest::strategy::Just("«la»".to_string()),
+                    proptest::strategy::Just("AND".to_string()),
+                    proptest::strategy::Just("or".to_string()),
+                    proptest::strategy::Just("TO".to_string()),
+                    proptest::strategy::Just("l’AN".to_string()),
+                    proptest::strategy::Just("#7Ene".to_string()),
+                    proptest::strategy::Just("@jguaido".to_string()),
+                    proptest::strategy::Just("U.S.".to_string()),
+                    "\\PC{1,3}",
+                ],
+                1..8,
+            )
+        ) {
+            let text = words.join(" ");
+            let (_, fields) = crate::schema::build();
+            let run = |shortcut| {
+                let c = Compiler::new(&fields, vec!["en", "es"]).compile_with(&text, shortcut);
+                let mut terms: Vec<String> = c.highlight.terms.into_iter().collect();
+                terms.sort();
+                (format!("{:?}", c.query), terms, c.highlight.phrases, c.warnings)
+            };
+            let plain = is_plain(&text);
+            proptest::prop_assert_eq!(run(plain), run(false), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn plain_is_only_text_without_syntax() {
+        assert!(is_plain("¿Quién es el presidente de la Asamblea Nacional?"));
+        assert!(is_plain("#7Ene @jguaido 2020"));
+        for q in [
+            "a -b", "+a", "\"a b\"", "title:x", "a AND b", "a^2", "a*", "(a)", "it's",
+        ] {
+            assert!(!is_plain(q), "{q}");
+        }
     }
 
     #[test]
