@@ -6,6 +6,8 @@
 //! meet. Marks that are letters' vowels in other scripts (Devanagari matras,
 //! Thai vowels) are kept: removing them would merge unrelated words.
 
+use std::sync::OnceLock;
+
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Appends the folded form of `word` to `out`.
@@ -19,12 +21,50 @@ pub fn fold_into(word: &str, out: &mut String) {
     for c in word.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        for lower in c.to_lowercase() {
-            decompose_canonical(lower, |d| push_folded(d, out));
+        } else if folds_to_itself(c) {
+            out.push(c);
+        } else {
+            fold_char(c, out);
         }
     }
+}
+
+/// Appends the folded form of one char: lower-cased, decomposed, marks
+/// dropped (every char folds on its own, without context).
+fn fold_char(c: char, out: &mut String) {
+    for lower in c.to_lowercase() {
+        decompose_canonical(lower, |d| push_folded(d, out));
+    }
+}
+
+/// Whether `c` folds to itself (most letters of caseless scripts and
+/// lower-case letters without accents), from a table of the Basic
+/// Multilingual Plane that [`fold_char`] fills one block of 256 chars at a
+/// time, the first time a char of the block is folded: lower-casing and
+/// decomposing cost table searches per char, a bit test does not.
+fn folds_to_itself(c: char) -> bool {
+    static BLOCKS: [OnceLock<[u64; 4]>; 256] = [const { OnceLock::new() }; 256];
+    let u = c as u32;
+    if u > 0xFFFF {
+        return false;
+    }
+    let bits = BLOCKS[(u >> 8) as usize].get_or_init(|| {
+        let mut bits = [0u64; 4];
+        let mut folded = String::new();
+        for i in 0..256u32 {
+            if let Some(ch) = char::from_u32((u & !0xFF) | i) {
+                folded.clear();
+                fold_char(ch, &mut folded);
+                let mut chars = folded.chars();
+                if chars.next() == Some(ch) && chars.next().is_none() {
+                    bits[(i / 64) as usize] |= 1 << (i % 64);
+                }
+            }
+        }
+        bits
+    });
+    let i = u & 0xFF;
+    (bits[(i / 64) as usize] >> (i % 64)) & 1 == 1
 }
 
 fn push_folded(c: char, out: &mut String) {
@@ -58,7 +98,26 @@ fn is_foldable_mark(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::*;
+
+    #[test]
+    fn every_char_folds_as_without_the_table() {
+        let mut fast = String::new();
+        let mut slow = String::new();
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            fast.clear();
+            slow.clear();
+            fold_into(c.encode_utf8(&mut [0; 4]), &mut fast);
+            if c.is_ascii() {
+                slow.push(c.to_ascii_lowercase());
+            } else {
+                fold_char(c, &mut slow);
+            }
+            assert_eq!(fast, slow, "U+{:04X}", c as u32);
+        }
+        assert!(folds_to_itself('ж') && folds_to_itself('ب') && folds_to_itself('黑'));
+        assert!(!folds_to_itself('Ж') && !folds_to_itself('é') && !folds_to_itself('أ'));
+    }
 
     #[test]
     fn folds_case_and_accents() {
