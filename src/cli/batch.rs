@@ -10,6 +10,10 @@ use gazette::search::batch::{self, BatchOptions, InputFormat, OutputFormat, Unit
 use super::query::{QueryOptions, open_engine};
 use super::{EXIT_OK, EXIT_REJECTED};
 
+/// Passages kept analyzed for highlighting across the queries of a batch
+/// (a few KB each: bounded memory however many queries come).
+const PASSAGE_CACHE: usize = 8192;
+
 /// Arguments of `gazette batch`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -31,7 +35,7 @@ pub struct Args {
 }
 
 pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
-    let engine = Arc::new(open_engine(dir)?);
+    let engine = Arc::new(open_engine(dir)?.with_passage_cache(PASSAGE_CACHE));
     let input: Box<dyn std::io::BufRead + Send> = if args.input.as_os_str() == "-" {
         Box::new(BufReader::new(std::io::stdin()))
     } else {

@@ -2,7 +2,7 @@
 //! marks every token that matched the query — exact, accent-folded or
 //! stemmed — and every occurrence of a quoted phrase as one span.
 
-use crate::analysis::{Analyzer, STEM_SEP, tokenizer};
+use crate::analysis::{Analyzer, tokenizer};
 use crate::search::hit::Span;
 use crate::search::query::HighlightSpec;
 
@@ -12,68 +12,173 @@ pub fn highlight(text: &str, lang: &str, spec: &HighlightSpec) -> Vec<Span> {
     if spec.terms.is_empty() && spec.phrases.is_empty() {
         return Vec::new();
     }
-    // Stem only when the query holds stems in this passage's language.
-    let wants_stems = spec.terms.iter().any(|t| {
-        t.strip_prefix(lang)
-            .is_some_and(|rest| rest.starts_with(STEM_SEP))
-    });
-    let analyzer = if wants_stems {
-        Analyzer::for_lang(Some(lang))
-    } else {
-        Analyzer::exact()
-    };
-    let raw = tokenizer::tokenize(text);
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    // Folded terms at each position (a tag and its bare word share one), for phrases.
-    let mut by_position: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    highlight_analyzed(text, &analyze(text, lang), spec)
+}
+
+/// A passage analyzed once for highlighting, to be matched against the
+/// terms of many queries (see [`PassageCache`]).
+#[derive(Debug)]
+pub struct Analyzed {
+    /// Tokens with a searchable form, in order.
+    tokens: Vec<AnalyzedToken>,
+    /// The end of the last token at each position, by position.
+    ends: Vec<(usize, usize)>,
+}
+
+#[derive(Debug)]
+struct AnalyzedToken {
+    start: usize,
+    end: usize,
+    position: usize,
+    folded: Box<str>,
+    /// The `lang:stem` term, for words of a language with a stemmer.
+    stem: Option<Box<str>>,
+}
+
+/// Analyzes `text` (in language `lang`) for [`highlight_analyzed`].
+pub fn analyze(text: &str, lang: &str) -> Analyzed {
+    let analyzer = Analyzer::for_lang(Some(lang));
     let (mut folded, mut stem) = (String::new(), String::new());
+    let raw = tokenizer::tokenize(text);
+    let mut ends: Vec<(usize, usize)> = Vec::new();
     for t in &raw {
-        let (has_folded, has_stem) = analyzer.terms_into(text, t, &mut folded, &mut stem);
-        if !has_folded {
-            continue;
-        }
-        if spec.terms.contains(&folded) || (has_stem && spec.terms.contains(&stem)) {
-            ranges.push((t.start, t.end));
-        }
-        if !spec.phrases.is_empty() {
-            match by_position.last_mut() {
-                Some(last) if last.0 == t.position => last.2.push(folded.clone()),
-                _ => by_position.push((t.position, t.start, vec![folded.clone()])),
-            }
-            let last = by_position.last_mut().expect("pushed");
-            last.1 = last.1.min(t.start);
+        match ends.last_mut() {
+            Some(last) if last.0 == t.position => last.1 = last.1.max(t.end),
+            _ => ends.push((t.position, t.end)),
         }
     }
-    for phrase in &spec.phrases {
-        phrase_spans(text, &raw, &by_position, phrase, &mut ranges);
+    let tokens = raw
+        .iter()
+        .filter_map(|t| {
+            let (has_folded, has_stem) = analyzer.terms_into(text, t, &mut folded, &mut stem);
+            has_folded.then(|| AnalyzedToken {
+                start: t.start,
+                end: t.end,
+                position: t.position,
+                folded: folded.as_str().into(),
+                stem: has_stem.then(|| stem.as_str().into()),
+            })
+        })
+        .collect();
+    Analyzed { tokens, ends }
+}
+
+/// [`highlight`] of a passage analyzed beforehand: the same spans.
+pub fn highlight_analyzed(text: &str, analyzed: &Analyzed, spec: &HighlightSpec) -> Vec<Span> {
+    if spec.terms.is_empty() && spec.phrases.is_empty() {
+        return Vec::new();
+    }
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for t in &analyzed.tokens {
+        if spec.terms.contains(&*t.folded)
+            || t.stem.as_deref().is_some_and(|s| spec.terms.contains(s))
+        {
+            ranges.push((t.start, t.end));
+        }
+    }
+    if !spec.phrases.is_empty() {
+        // Folded terms at each position (a tag and its bare word share one).
+        let mut by_position: Vec<(usize, usize, Vec<String>)> = Vec::new();
+        for t in &analyzed.tokens {
+            match by_position.last_mut() {
+                Some(last) if last.0 == t.position => {
+                    last.2.push(t.folded.to_string());
+                    last.1 = last.1.min(t.start);
+                }
+                _ => by_position.push((t.position, t.start, vec![t.folded.to_string()])),
+            }
+        }
+        let ends = &analyzed.ends;
+        let end_of = |pos: usize| {
+            ends.binary_search_by_key(&pos, |e| e.0)
+                .ok()
+                .map(|i| ends[i].1)
+        };
+        for phrase in &spec.phrases {
+            phrase_spans(&by_position, phrase, &end_of, &mut ranges);
+        }
     }
     merge(text, ranges)
 }
 
+/// Analyzed passages shared by the queries of a batch, by passage: hits
+/// repeat across queries (on XQuAD-R, nine in ten), and analyzing the
+/// passage is most of the cost of highlighting it. The oldest entry goes
+/// when `capacity` is reached.
+pub struct PassageCache {
+    capacity: usize,
+    entries: std::sync::Mutex<PassageEntries>,
+}
+
+type PassageKey = (tantivy::index::SegmentId, tantivy::DocId);
+
+#[derive(Default)]
+struct PassageEntries {
+    map: rustc_hash::FxHashMap<PassageKey, std::sync::Arc<Analyzed>>,
+    order: std::collections::VecDeque<PassageKey>,
+}
+
+impl PassageCache {
+    /// A cache of at most `capacity` passages.
+    pub fn new(capacity: usize) -> PassageCache {
+        PassageCache {
+            capacity,
+            entries: Default::default(),
+        }
+    }
+
+    /// The analysis of the passage `key`, made by `analyze` if not kept.
+    pub fn get_or_analyze(
+        &self,
+        key: PassageKey,
+        analyze: impl FnOnce() -> Analyzed,
+    ) -> std::sync::Arc<Analyzed> {
+        let lock = || self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(a) = lock().map.get(&key) {
+            return a.clone();
+        }
+        // Analyzed outside the lock: another thread may do the same
+        // passage at the same time, which costs only time.
+        let analyzed = std::sync::Arc::new(analyze());
+        let mut entries = lock();
+        if entries.map.insert(key, analyzed.clone()).is_none() {
+            entries.order.push_back(key);
+            while entries.order.len() > self.capacity {
+                if let Some(old) = entries.order.pop_front() {
+                    entries.map.remove(&old);
+                }
+            }
+        }
+        analyzed
+    }
+
+    /// Passages kept.
+    pub fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.map.len())
+    }
+
+    /// Whether no passage is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 fn phrase_spans(
-    text: &str,
-    raw: &[tokenizer::RawToken],
     positions: &[(usize, usize, Vec<String>)],
     phrase: &[String],
+    end_of: &dyn Fn(usize) -> Option<usize>,
     out: &mut Vec<(usize, usize)>,
 ) {
     if phrase.is_empty() || positions.len() < phrase.len() {
         return;
     }
-    let end_of = |pos: usize| {
-        raw.iter()
-            .filter(|t| t.position == pos)
-            .map(|t| t.end)
-            .max()
-    };
     for window in positions.windows(phrase.len()) {
         let consecutive = window.windows(2).all(|w| w[1].0 == w[0].0 + 1);
-        if consecutive && window.iter().zip(phrase).all(|(p, w)| p.2.contains(w)) {
-            let start = window[0].1;
-            if let Some(end) = end_of(window[window.len() - 1].0) {
-                debug_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
-                out.push((start, end));
-            }
+        if consecutive
+            && window.iter().zip(phrase).all(|(p, w)| p.2.contains(w))
+            && let Some(end) = end_of(window[window.len() - 1].0)
+        {
+            out.push((window[0].1, end));
         }
     }
 }
@@ -159,6 +264,40 @@ mod tests {
     fn overlapping_bigrams_merge() {
         let s = spec(&["黑豹", "豹队"], &[]);
         assert_eq!(marked("黑豹队的防守", "zh", &s), vec!["黑豹队"]);
+    }
+
+    #[test]
+    fn cached_analysis_serves_every_query_and_stays_bounded() {
+        use tantivy::index::SegmentId;
+        let cache = PassageCache::new(2);
+        let seg = SegmentId::generate_random();
+        let text = "Guaidó met the National Guard and lawmakers";
+        let analyses = std::cell::Cell::new(0);
+        let get = |doc| {
+            cache.get_or_analyze((seg, doc), || {
+                analyses.set(analyses.get() + 1);
+                analyze(text, "en")
+            })
+        };
+        let first = get(0);
+        let again = get(0);
+        assert!(std::sync::Arc::ptr_eq(&first, &again));
+        assert_eq!(analyses.get(), 1);
+        for s in [
+            spec(&["guaido", "en:lawmak"], &[]),
+            spec(&[], &[&["national", "guard"]]),
+            spec(&["met"], &[&["guard", "and"]]),
+        ] {
+            assert_eq!(
+                highlight_analyzed(text, &first, &s),
+                highlight(text, "en", &s)
+            );
+        }
+        get(1);
+        get(2);
+        assert_eq!(cache.len(), 2);
+        get(0); // evicted first, analyzed again
+        assert_eq!(analyses.get(), 4);
     }
 
     #[test]

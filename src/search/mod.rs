@@ -76,6 +76,8 @@ pub struct Engine {
     doc_keys: Mutex<Option<(u64, Arc<DocKeys>)>>,
     /// `per_article` requests served, to decide when the table pays.
     per_article_requests: AtomicUsize,
+    /// Passages analyzed for highlighting, kept across requests (batch).
+    passages: Option<highlight::PassageCache>,
 }
 
 impl Engine {
@@ -94,7 +96,16 @@ impl Engine {
             stem_langs,
             doc_keys: Mutex::new(None),
             per_article_requests: AtomicUsize::new(0),
+            passages: None,
         })
+    }
+
+    /// Keeps up to `capacity` analyzed passages across requests, so a
+    /// passage that many queries hit is analyzed for highlighting once
+    /// (for engines that serve many requests: batch).
+    pub fn with_passage_cache(mut self, capacity: usize) -> Engine {
+        self.passages = (capacity > 0).then(|| highlight::PassageCache::new(capacity));
+        self
     }
 
     /// The index searched.
@@ -130,8 +141,13 @@ impl Engine {
         let mut out = Vec::with_capacity(hits.len());
         for (i, (score, addr)) in hits.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
+            let key = (
+                searcher.segment_reader(addr.segment_ord).segment_id(),
+                addr.doc_id,
+            );
             out.push(self.hit(
                 &doc,
+                key,
                 req.offset + i + 1,
                 score,
                 req.highlights.then_some(&compiled.highlight),
@@ -275,6 +291,7 @@ impl Engine {
     fn hit(
         &self,
         doc: &TantivyDocument,
+        key: (tantivy::index::SegmentId, tantivy::DocId),
         rank: usize,
         score: f32,
         spec: Option<&HighlightSpec>,
@@ -284,8 +301,14 @@ impl Engine {
         let u = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
         let text = s(f.text).unwrap_or_default();
         let plang = s(f.lang).unwrap_or_else(|| "und".into());
-        let highlights =
-            spec.map_or_else(Vec::new, |spec| highlight::highlight(&text, &plang, spec));
+        let highlights = match (spec, &self.passages) {
+            (None, _) => Vec::new(),
+            (Some(spec), None) => highlight::highlight(&text, &plang, spec),
+            (Some(spec), Some(cache)) => {
+                let analyzed = cache.get_or_analyze(key, || highlight::analyze(&text, &plang));
+                highlight::highlight_analyzed(&text, &analyzed, spec)
+            }
+        };
         let tweet: Option<TweetMeta> = s(f.tweet).and_then(|j| serde_json::from_str(&j).ok());
         let kind = |field| {
             s(field)

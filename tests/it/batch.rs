@@ -194,3 +194,36 @@ fn trec_output_is_valid_for_every_query() {
         }
     }
 }
+
+#[test]
+fn repeated_passages_highlight_as_one_query_does() {
+    // Batch keeps analyzed passages across queries: queries hitting the same
+    // passages again (and the same passage with other terms, a phrase, in
+    // another language) must get exactly what `gazette query` gives.
+    let idx = TestIndex::corpus();
+    let queries = [
+        "Guaido",
+        "diputados",
+        "\"Asamblea Nacional\"",
+        "Guaido diputados",
+        "national assembly",
+        "Guaido",
+        "asamblea",
+        "\"Asamblea Nacional\"",
+    ];
+    let input: String = queries.iter().map(|q| format!("{q}\n")).collect();
+    let (lines, code) = batch(&idx, &input, &["--limit", "5"]);
+    assert_eq!(code, Some(0));
+    let mut highlighted = 0;
+    for (line, q) in lines.iter().zip(queries) {
+        let a: BatchAnswer = serde_json::from_str(line).expect("an answer");
+        let one = idx.query(q, &["--limit", "5"]);
+        assert_eq!(a.response.hits.len(), one.hits.len(), "{q}");
+        for (b, o) in a.response.hits.iter().zip(&one.hits) {
+            assert_eq!(b.passage.id, o.passage.id, "{q}");
+            assert_eq!(b.passage.highlights, o.passage.highlights, "{q}");
+            highlighted += usize::from(!b.passage.highlights.is_empty());
+        }
+    }
+    assert!(highlighted > 8, "{highlighted}");
+}
