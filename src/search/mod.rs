@@ -166,6 +166,10 @@ impl Engine {
     /// when the detector is confident about it (questions, sentences), else
     /// every stemmed language in the index (single words are ambiguous).
     fn query_stem_langs(&self, query: &str) -> Vec<&'static str> {
+        if self.stem_langs.len() <= 1 {
+            // Detection could only pick what the fallback gives anyway.
+            return self.stem_langs.clone();
+        }
         if let Some(d) = lang::detect(query).filter(|d| d.reliable)
             && let Some(l) = self.stem_langs.iter().find(|l| **l == d.lang)
         {
