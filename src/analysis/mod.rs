@@ -163,7 +163,7 @@ impl<'a> GazetteTokenStream<'a> {
         GazetteTokenStream {
             text,
             analyzer,
-            raw: tokenizer::tokenize(text).into_iter(),
+            raw: tokenizer::tokenize_lang(text, analyzer.lang).into_iter(),
             shift,
             stem: String::new(),
             pending_stem: false,
@@ -270,6 +270,29 @@ mod tests {
         assert_eq!(
             terms(Some("ar"), "ـ كتب"),
             vec![("كتب".into(), 1), ("ar:كتب".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn turkish_drops_what_follows_an_apostrophe() {
+        assert_eq!(
+            terms(Some("tr"), "Türkiye'nin başkenti Ankara’dır"),
+            vec![
+                ("turkiye".into(), 0),
+                ("tr:turki".into(), 0),
+                ("baskenti".into(), 1),
+                ("tr:baske".into(), 1),
+                ("ankara".into(), 2),
+                ("tr:ankar".into(), 2),
+            ]
+        );
+        // Other languages split there and keep both parts.
+        assert_eq!(
+            terms(Some("en"), "body's")
+                .into_iter()
+                .map(|t| t.0)
+                .collect::<Vec<_>>(),
+            ["body", "en:bodi", "s", "en:s"]
         );
     }
 

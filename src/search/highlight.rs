@@ -22,7 +22,7 @@ pub fn highlight(text: &str, lang: &str, spec: &HighlightSpec) -> Vec<Span> {
     } else {
         Analyzer::exact()
     };
-    let raw = tokenizer::tokenize(text);
+    let raw = tokenizer::tokenize_lang(text, Some(lang));
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     // Folded terms at each position (a tag and its bare word share one), for phrases.
     let mut by_position: Vec<(usize, usize, Vec<String>)> = Vec::new();

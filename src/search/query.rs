@@ -113,8 +113,8 @@ struct Unit {
     stem_source: Option<String>,
 }
 
-fn units(text: &str) -> Vec<Unit> {
-    let raw = tokenizer::tokenize(text);
+fn units(text: &str, lang: Option<&str>) -> Vec<Unit> {
+    let raw = tokenizer::tokenize_lang(text, lang);
     let mut out: Vec<Unit> = Vec::new();
     let mut last_pos = usize::MAX;
     for t in &raw {
@@ -207,7 +207,7 @@ impl<'a> Compiler<'a> {
         if self.spec.terms.is_empty()
             && self.spec.phrases.is_empty()
             && self.warnings.is_empty()
-            && units(text).is_empty()
+            && units(text, self.query_lang()).is_empty()
         {
             self.warnings
                 .push("the query has no searchable words".into());
@@ -230,7 +230,7 @@ impl<'a> Compiler<'a> {
                 }
             })
             .collect();
-        let groups: Vec<Box<dyn Query>> = units(&cleaned)
+        let groups: Vec<Box<dyn Query>> = units(&cleaned, self.query_lang())
             .iter()
             .filter(|u| !matches!(u.exact[0].as_str(), "and" | "or" | "not"))
             .map(|u| self.unit_query(u, &self.default_fields(), true))
@@ -408,7 +408,7 @@ impl<'a> Compiler<'a> {
         fields: &[(Field, f32)],
         positive: bool,
     ) -> Box<dyn Query> {
-        let units = units(&lit.phrase);
+        let units = units(&lit.phrase, self.query_lang());
         let quoted = lit.delimiter != Delimiter::None;
         if quoted && units.len() > 1 {
             let words: Vec<String> = units.iter().map(|u| u.exact[0].clone()).collect();
@@ -435,6 +435,17 @@ impl<'a> Compiler<'a> {
             .map(|u| self.unit_query(u, fields, positive))
             .collect();
         should(groups)
+    }
+
+    /// The language of the query when it has one (it was asked for, or
+    /// detected, or the index holds one stemmed language): its words are
+    /// tokenized as that language's passages are
+    /// ([`tokenizer::tokenize_lang`]).
+    fn query_lang(&self) -> Option<&'static str> {
+        match self.stem_langs.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
     }
 
     fn unit_query(
@@ -484,7 +495,7 @@ pub fn author_query(f: &Fields, value: &str) -> Box<dyn Query> {
     if let Some(handle) = value.strip_prefix('@') {
         return term_query(f.handle, &handle.to_lowercase());
     }
-    let words: Vec<Box<dyn Query>> = units(value)
+    let words: Vec<Box<dyn Query>> = units(value, None)
         .iter()
         .map(|u| term_query(f.author, &u.exact[0]))
         .collect();

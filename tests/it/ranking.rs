@@ -71,3 +71,34 @@ fn every_corpus_hit_contains_the_word() {
         }
     }
 }
+
+#[test]
+fn turkish_case_endings_after_an_apostrophe_are_not_words() {
+    let src = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        src.path().join("tr.jsonl"),
+        concat!(
+            r#"{"id": "tr-1", "lang": "tr", "title": "Başkent", "body": "Türkiye'nin başkenti Ankara'dır."}"#,
+            "\n",
+            r#"{"id": "en-1", "lang": "en", "title": "Nin", "body": "Nin is not a word of the Turkish passage."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let idx = TestIndex::build(&[src.path()]);
+    let docs = |r: &gazette::search::Response| -> Vec<String> {
+        r.hits.iter().map(|h| h.doc.id.clone()).collect()
+    };
+    // The suffix is not indexed in Turkish, so a phrase across it matches,
+    // and is highlighted as one span from the word to the next.
+    let resp = idx.query("\"Türkiye'nin başkenti\"", &["--lang", "tr"]);
+    assert_eq!(docs(&resp), ["tr-1"]);
+    assert_eq!(
+        crate::common::marked(&resp.hits[0]),
+        ["Türkiye'nin başkenti"]
+    );
+    let resp = idx.query("Türkiye", &[]);
+    assert_eq!(docs(&resp), ["tr-1"]);
+    let resp = idx.query("nin", &[]);
+    assert_eq!(docs(&resp), ["en-1"]);
+}
