@@ -13,6 +13,7 @@
 pub mod fold;
 pub mod lang;
 pub mod stem;
+pub mod stop;
 pub mod tokenizer;
 
 use frostem::Stemmer;

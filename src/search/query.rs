@@ -22,7 +22,7 @@ use tantivy::query_grammar::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
-use crate::analysis::{Analyzer, WordKind, fold, tokenizer};
+use crate::analysis::{Analyzer, WordKind, fold, stop, tokenizer};
 use crate::model::{Day, Kind};
 use crate::schema::Fields;
 use crate::search::bm25::{Bm25Params, Bm25TermQuery};
@@ -104,6 +104,12 @@ pub struct Compiler<'a> {
     structural: bool,
     /// Title matches of the positive words, added to the score of hits.
     title_boost: Vec<Box<dyn Query>>,
+    /// The query's language, when its stop words are left out of the
+    /// query (it has one, with a stop list, and the query other words).
+    stop_lang: Option<&'static str>,
+    /// Compiling a required or excluded clause (`+word`, `-word`): stop
+    /// words stay.
+    required: bool,
 }
 
 /// One position of analyzed query text: its exact terms, and the folded
@@ -174,6 +180,8 @@ impl<'a> Compiler<'a> {
             warnings: Vec::new(),
             structural: false,
             title_boost: Vec::new(),
+            stop_lang: None,
+            required: false,
         }
     }
 
@@ -187,6 +195,12 @@ impl<'a> Compiler<'a> {
                 warnings: self.warnings,
             };
         }
+        self.stop_lang = self.query_lang().filter(|l| {
+            stop::has_stop_words(l)
+                && units(text, Some(l))
+                    .iter()
+                    .any(|u| !stop::is_stop_word(l, &u.exact[0]))
+        });
         let query = match tantivy::query_grammar::parse_query(text) {
             Ok(ast) => self.ast(&ast, true),
             Err(_) => {
@@ -230,7 +244,8 @@ impl<'a> Compiler<'a> {
                 }
             })
             .collect();
-        let groups: Vec<Box<dyn Query>> = units(&cleaned, self.query_lang())
+        let units = self.without_stop_words(units(&cleaned, self.query_lang()));
+        let groups: Vec<Box<dyn Query>> = units
             .iter()
             .filter(|u| !matches!(u.exact[0].as_str(), "and" | "or" | "not"))
             .map(|u| self.unit_query(u, &self.default_fields(), true))
@@ -268,7 +283,10 @@ impl<'a> Compiler<'a> {
                         Some(UOccur::Should) | None => Occur::Should,
                     };
                     let pos = positive && occur != Occur::MustNot;
-                    if let Some(q) = self.ast(sub, pos) {
+                    let required = std::mem::replace(&mut self.required, occur != Occur::Should);
+                    let q = self.ast(sub, pos);
+                    self.required = required;
+                    if let Some(q) = q {
                         subs.push((occur, q));
                     }
                 }
@@ -430,11 +448,24 @@ impl<'a> Compiler<'a> {
                 .collect();
             return should(subs);
         }
-        let groups = units
+        let groups = self
+            .without_stop_words(units)
             .iter()
             .map(|u| self.unit_query(u, fields, positive))
             .collect();
         should(groups)
+    }
+
+    /// `units` without the stop words of the query's language, in an
+    /// optional clause of a query that has other words (see [`stop`]).
+    fn without_stop_words(&self, units: Vec<Unit>) -> Vec<Unit> {
+        match self.stop_lang {
+            Some(lang) if !self.required => units
+                .into_iter()
+                .filter(|u| !stop::is_stop_word(lang, &u.exact[0]))
+                .collect(),
+            _ => units,
+        }
     }
 
     /// The language of the query when it has one (it was asked for, or

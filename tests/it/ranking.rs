@@ -102,3 +102,32 @@ fn turkish_case_endings_after_an_apostrophe_are_not_words() {
     let resp = idx.query("nin", &[]);
     assert_eq!(docs(&resp), ["en-1"]);
 }
+
+#[test]
+fn stop_words_are_left_out_of_queries_with_other_words() {
+    let src = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        src.path().join("en.jsonl"),
+        concat!(
+            r#"{"id": "the", "lang": "en", "title": "Chamber", "body": "The chamber and the hall of the house."}"#,
+            "\n",
+            r#"{"id": "quorum", "lang": "en", "title": "Vote", "body": "Quorum vote."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let idx = TestIndex::build(&[src.path()]);
+    let docs = |q: &str| -> Vec<String> {
+        idx.query(q, &[])
+            .hits
+            .iter()
+            .map(|h| h.doc.id.clone())
+            .collect()
+    };
+    // "the" and "of" are English stop words: left out beside "quorum".
+    assert_eq!(docs("the quorum of"), ["quorum"]);
+    // Kept when the query has nothing else, when required, and in phrases.
+    assert_eq!(docs("the of"), ["the"]);
+    assert_eq!(docs("+the quorum"), ["the"]);
+    assert_eq!(docs("\"the hall\" quorum"), ["the", "quorum"]);
+}
