@@ -43,12 +43,25 @@ pub fn algorithm(lang: &str) -> Option<Algorithm> {
     })
 }
 
-/// Every language code that has a stemmer, for query expansion.
+/// Every language code that has a stemmer (or, Vietnamese, a marked
+/// second term: [`MARKED_LANGUAGE`]), for query expansion.
 pub const STEMMED_LANGUAGES: &[&str] = &[
     "ar", "ca", "cs", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa", "fi", "fr", "ga", "hi",
     "hu", "hy", "id", "it", "lt", "nb", "ne", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sr", "sv",
-    "ta", "tr", "yi",
+    "ta", "tr", "vi", "yi",
 ];
+
+/// The language whose second term keeps the marks that folding removes
+/// (see [`marked_into`]) instead of a stem.
+pub const MARKED_LANGUAGE: &str = "vi";
+
+/// Appends `word` lower-cased with its marks (NFC) to `out`: in Vietnamese
+/// the tone and vowel marks tell words apart (`má` mother, `mà` but, `mã`
+/// code, `ma` ghost), which folding merges.
+pub fn marked_into(word: &str, out: &mut String) {
+    use unicode_normalization::UnicodeNormalization;
+    out.extend(word.chars().flat_map(char::to_lowercase).nfc());
+}
 
 /// Words cached per thread and language before the cache is cleared.
 const CACHE_WORDS: usize = 1 << 16;
@@ -103,7 +116,7 @@ mod tests {
 
     #[test]
     fn every_listed_language_has_a_stemmer() {
-        for lang in STEMMED_LANGUAGES {
+        for lang in STEMMED_LANGUAGES.iter().filter(|l| **l != MARKED_LANGUAGE) {
             assert!(stemmer(lang).is_some(), "{lang}");
         }
         assert!(stemmer("zh").is_none());

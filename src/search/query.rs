@@ -112,8 +112,8 @@ pub struct Compiler<'a> {
     required: bool,
 }
 
-/// One position of analyzed query text: its exact terms, and the folded
-/// word to stem (for ordinary words).
+/// One position of analyzed query text: its exact terms, and the word as
+/// written, to stem (for ordinary words).
 struct Unit {
     exact: Vec<String>,
     stem_source: Option<String>,
@@ -131,7 +131,7 @@ fn units(text: &str, lang: Option<&str>) -> Vec<Unit> {
         }
         last_pos = t.position;
         out.push(Unit {
-            stem_source: (t.kind == WordKind::Word).then(|| folded.clone()),
+            stem_source: (t.kind == WordKind::Word).then(|| text[t.start..t.end].to_string()),
             exact: vec![folded],
         });
     }

@@ -131,3 +131,32 @@ fn stop_words_are_left_out_of_queries_with_other_words() {
     assert_eq!(docs("+the quorum"), ["the"]);
     assert_eq!(docs("\"the hall\" quorum"), ["the", "quorum"]);
 }
+
+#[test]
+fn vietnamese_marks_rank_the_word_asked_for_first() {
+    let src = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        src.path().join("vi.jsonl"),
+        concat!(
+            r#"{"id": "ma", "lang": "vi", "title": "Một", "body": "Con ma trong nhà."}"#,
+            "\n",
+            r#"{"id": "mother", "lang": "vi", "title": "Hai", "body": "Má tôi ở nhà."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let idx = TestIndex::build(&[src.path()]);
+    let docs = |q: &str| -> Vec<String> {
+        idx.query(q, &[])
+            .hits
+            .iter()
+            .map(|h| h.doc.id.clone())
+            .collect()
+    };
+    // Both match without marks (folded), the one with the marks asked for first.
+    assert_eq!(docs("má"), ["mother", "ma"]);
+    assert_eq!(docs("ma"), ["ma", "mother"]);
+    let resp = idx.query("má", &[]);
+    assert_eq!(crate::common::marked(&resp.hits[0]), ["Má"]);
+    assert_eq!(crate::common::marked(&resp.hits[1]), ["ma"]);
+}
