@@ -95,7 +95,7 @@ impl Analyzer {
             stem.clear();
             stem.push_str(lang);
             stem.push(STEM_SEP);
-            stem::stem_into(lang, stemmer, folded, stem);
+            stem::word_stem_into(lang, stemmer, &text[raw.start..raw.end], folded, stem);
             return (true, true);
         }
         if raw.kind == WordKind::Word
@@ -119,7 +119,8 @@ impl Analyzer {
         if self.marked {
             stem::marked_into(word, &mut term);
         } else {
-            stem::stem_into(lang, self.stemmer?, &fold::fold(word), &mut term);
+            let stemmer = self.stemmer?;
+            stem::word_stem_into(lang, stemmer, word, &fold::fold(word), &mut term);
         }
         Some(term)
     }
