@@ -6,13 +6,15 @@
 //!
 //! A word produces its folded form (`guaidó` → `guaido`) and, in a language
 //! with a Snowball stemmer, its language-tagged stem at the same position
-//! (`lawmakers` → `en:lawmak`). Tagging stems with their language keeps one
+//! (`lawmakers` → `en:lawmak`); in Vietnamese, whose marks tell words apart,
+//! the word with its marks instead of a stem (`má` → `ma`, `vi:má`). Tagging stems with their language keeps one
 //! language's stems from colliding with another's words, and lets an exact
 //! match score above a stemmed one (it matches both terms).
 
 pub mod fold;
 pub mod lang;
 pub mod stem;
+pub mod stop;
 pub mod tokenizer;
 
 use frostem::Stemmer;
@@ -31,6 +33,9 @@ pub const STEM_SEP: char = ':';
 pub struct Analyzer {
     lang: Option<&'static str>,
     stemmer: Option<Stemmer>,
+    /// Vietnamese: the second term of a word is the word with its tone and
+    /// vowel marks (lower-cased, NFC) instead of a stem.
+    marked: bool,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -42,10 +47,18 @@ impl std::fmt::Debug for Analyzer {
 impl Analyzer {
     /// The analyzer for a language code (stemming when it has a stemmer).
     pub fn for_lang(lang: Option<&str>) -> Analyzer {
+        if lang == Some(stem::MARKED_LANGUAGE) {
+            return Analyzer {
+                lang: Some(stem::MARKED_LANGUAGE),
+                stemmer: None,
+                marked: true,
+            };
+        }
         match lang.and_then(|l| stem::stemmer(l).map(|s| (lang::intern(l), s))) {
             Some((lang, stemmer)) => Analyzer {
                 lang: Some(lang),
                 stemmer: Some(stemmer),
+                marked: false,
             },
             None => Analyzer::exact(),
         }
@@ -56,6 +69,7 @@ impl Analyzer {
         Analyzer {
             lang: None,
             stemmer: None,
+            marked: false,
         }
     }
 
@@ -81,18 +95,33 @@ impl Analyzer {
             stem.clear();
             stem.push_str(lang);
             stem.push(STEM_SEP);
-            stem::stem_into(lang, stemmer, folded, stem);
+            stem::word_stem_into(lang, stemmer, &text[raw.start..raw.end], folded, stem);
+            return (true, true);
+        }
+        if raw.kind == WordKind::Word
+            && self.marked
+            && let Some(lang) = self.lang
+        {
+            stem.clear();
+            stem.push_str(lang);
+            stem.push(STEM_SEP);
+            stem::marked_into(&text[raw.start..raw.end], stem);
             return (true, true);
         }
         (true, false)
     }
 
-    /// The stem term of one folded word, as [`Analyzer::terms_into`]
+    /// The stem term of one word (as written), as [`Analyzer::terms_into`]
     /// indexes it (through the same stem cache).
-    pub fn stem_term(&self, folded_word: &str) -> Option<String> {
-        let (lang, stemmer) = (self.lang?, self.stemmer?);
+    pub fn stem_term(&self, word: &str) -> Option<String> {
+        let lang = self.lang?;
         let mut term = format!("{lang}{STEM_SEP}");
-        stem::stem_into(lang, stemmer, folded_word, &mut term);
+        if self.marked {
+            stem::marked_into(word, &mut term);
+        } else {
+            let stemmer = self.stemmer?;
+            stem::word_stem_into(lang, stemmer, word, &fold::fold(word), &mut term);
+        }
         Some(term)
     }
 
@@ -163,7 +192,7 @@ impl<'a> GazetteTokenStream<'a> {
         GazetteTokenStream {
             text,
             analyzer,
-            raw: tokenizer::tokenize(text).into_iter(),
+            raw: tokenizer::tokenize_lang(text, analyzer.lang).into_iter(),
             shift,
             stem: String::new(),
             pending_stem: false,
@@ -271,6 +300,50 @@ mod tests {
             terms(Some("ar"), "ـ كتب"),
             vec![("كتب".into(), 1), ("ar:كتب".into(), 1)]
         );
+    }
+
+    #[test]
+    fn turkish_drops_what_follows_an_apostrophe() {
+        assert_eq!(
+            terms(Some("tr"), "Türkiye'nin başkenti Ankara’dır"),
+            vec![
+                ("turkiye".into(), 0),
+                ("tr:turki".into(), 0),
+                ("baskenti".into(), 1),
+                ("tr:baske".into(), 1),
+                ("ankara".into(), 2),
+                ("tr:ankar".into(), 2),
+            ]
+        );
+        // Other languages split there and keep both parts.
+        assert_eq!(
+            terms(Some("en"), "body's")
+                .into_iter()
+                .map(|t| t.0)
+                .collect::<Vec<_>>(),
+            ["body", "en:bodi", "s", "en:s"]
+        );
+    }
+
+    #[test]
+    fn vietnamese_words_keep_their_marks_in_the_second_term() {
+        assert_eq!(
+            terms(Some("vi"), "Má mà MA Đà"),
+            vec![
+                ("ma".into(), 0),
+                ("vi:má".into(), 0),
+                ("ma".into(), 1),
+                ("vi:mà".into(), 1),
+                ("ma".into(), 2),
+                ("vi:ma".into(), 2),
+                ("da".into(), 3),
+                ("vi:đà".into(), 3),
+            ]
+        );
+        // Decomposed input gives the same (composed) term.
+        let a = Analyzer::for_lang(Some("vi"));
+        assert_eq!(a.tokens("ma\u{301}")[1].text, "vi:má");
+        assert_eq!(a.stem_term("MÁ").as_deref(), Some("vi:má"));
     }
 
     #[test]

@@ -164,8 +164,18 @@ fn starts_link(core: &[u8]) -> bool {
 /// on char boundaries, strictly increasing in `start` (bar the bare word of a
 /// tag, which shares its tag's end).
 pub fn tokenize(text: &str) -> Vec<RawToken> {
+    tokenize_lang(text, None)
+}
+
+/// [`tokenize`] for text in language `lang`: in Turkish an apostrophe
+/// ends a word and what follows it is dropped (`Türkiye'nin` → `Türkiye`,
+/// one token: the suffix is a case ending, not a word), as Lucene's
+/// Turkish analyzer does; elsewhere apostrophes split words.
+pub fn tokenize_lang(text: &str, lang: Option<&str>) -> Vec<RawToken> {
     let mut out = Vec::with_capacity(text.len() / 5);
-    Segmenter::new(text, &mut out).run();
+    let mut segmenter = Segmenter::new(text, &mut out);
+    segmenter.drop_after_apostrophe = lang == Some("tr");
+    segmenter.run();
     out
 }
 
@@ -175,6 +185,8 @@ struct Segmenter<'t, 'o> {
     position: usize,
     /// Pending run of spaceless-script characters: (start, end).
     run: Option<(usize, usize)>,
+    /// Keep only what comes before a word's first apostrophe (Turkish).
+    drop_after_apostrophe: bool,
 }
 
 impl<'t, 'o> Segmenter<'t, 'o> {
@@ -184,6 +196,7 @@ impl<'t, 'o> Segmenter<'t, 'o> {
             out,
             position: 0,
             run: None,
+            drop_after_apostrophe: false,
         }
     }
 
@@ -327,6 +340,9 @@ impl<'t, 'o> Segmenter<'t, 'o> {
         for (i, c) in seg.char_indices() {
             if is_apostrophe(c) {
                 self.push_piece(start, &seg[piece_start..i], piece_start);
+                if self.drop_after_apostrophe {
+                    return;
+                }
                 piece_start = i + c.len_utf8();
             }
         }
@@ -491,6 +507,21 @@ mod tests {
                 ("chief", 4, WordKind::Word),
             ]
         );
+    }
+
+    #[test]
+    fn turkish_apostrophe_ends_the_word() {
+        let text = "Türkiye'nin Ankara’dır, l'eau";
+        let tr: Vec<(&str, usize)> = tokenize_lang(text, Some("tr"))
+            .into_iter()
+            .map(|t| (&text[t.start..t.end], t.position))
+            .collect();
+        assert_eq!(tr, [("Türkiye", 0), ("Ankara", 1), ("l", 2)]);
+        let other: Vec<&str> = tokenize_lang(text, Some("fr"))
+            .into_iter()
+            .map(|t| &text[t.start..t.end])
+            .collect();
+        assert_eq!(other, ["Türkiye", "nin", "Ankara", "dır", "l", "eau"]);
     }
 
     #[test]

@@ -39,7 +39,7 @@ struct AnalyzedToken {
 pub fn analyze(text: &str, lang: &str) -> Analyzed {
     let analyzer = Analyzer::for_lang(Some(lang));
     let (mut folded, mut stem) = (String::new(), String::new());
-    let raw = tokenizer::tokenize(text);
+    let raw = tokenizer::tokenize_lang(text, Some(lang));
     let mut ends: Vec<(usize, usize)> = Vec::new();
     for t in &raw {
         match ends.last_mut() {

@@ -22,7 +22,7 @@ use tantivy::query_grammar::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
-use crate::analysis::{Analyzer, WordKind, fold, tokenizer};
+use crate::analysis::{Analyzer, WordKind, fold, stop, tokenizer};
 use crate::model::{Day, Kind};
 use crate::schema::Fields;
 use crate::search::bm25::{Bm25Params, Bm25TermQuery};
@@ -104,17 +104,23 @@ pub struct Compiler<'a> {
     structural: bool,
     /// Title matches of the positive words, added to the score of hits.
     title_boost: Vec<Box<dyn Query>>,
+    /// The query's language, when its stop words are left out of the
+    /// query (it has one, with a stop list, and the query other words).
+    stop_lang: Option<&'static str>,
+    /// Compiling a required or excluded clause (`+word`, `-word`): stop
+    /// words stay.
+    required: bool,
 }
 
-/// One position of analyzed query text: its exact terms, and the folded
-/// word to stem (for ordinary words).
+/// One position of analyzed query text: its exact terms, and the word as
+/// written, to stem (for ordinary words).
 struct Unit {
     exact: Vec<String>,
     stem_source: Option<String>,
 }
 
-fn units(text: &str) -> Vec<Unit> {
-    let raw = tokenizer::tokenize(text);
+fn units(text: &str, lang: Option<&str>) -> Vec<Unit> {
+    let raw = tokenizer::tokenize_lang(text, lang);
     let mut out: Vec<Unit> = Vec::new();
     let mut last_pos = usize::MAX;
     for t in &raw {
@@ -125,7 +131,7 @@ fn units(text: &str) -> Vec<Unit> {
         }
         last_pos = t.position;
         out.push(Unit {
-            stem_source: (t.kind == WordKind::Word).then(|| folded.clone()),
+            stem_source: (t.kind == WordKind::Word).then(|| text[t.start..t.end].to_string()),
             exact: vec![folded],
         });
     }
@@ -220,6 +226,8 @@ impl<'a> Compiler<'a> {
             warnings: Vec::new(),
             structural: false,
             title_boost: Vec::new(),
+            stop_lang: None,
+            required: false,
         }
     }
 
@@ -239,6 +247,12 @@ impl<'a> Compiler<'a> {
                 warnings: self.warnings,
             };
         }
+        self.stop_lang = self.query_lang().filter(|l| {
+            stop::has_stop_words(l)
+                && units(text, Some(l))
+                    .iter()
+                    .any(|u| !stop::is_stop_word(l, &u.exact[0]))
+        });
         let query = if shortcut && is_plain(text) {
             // What the grammar gives for plain words: one literal per
             // distinct word, each a union of its terms (all flattened).
@@ -282,7 +296,7 @@ impl<'a> Compiler<'a> {
         if self.spec.terms.is_empty()
             && self.spec.phrases.is_empty()
             && self.warnings.is_empty()
-            && units(text).is_empty()
+            && units(text, self.query_lang()).is_empty()
         {
             self.warnings
                 .push("the query has no searchable words".into());
@@ -305,7 +319,8 @@ impl<'a> Compiler<'a> {
                 }
             })
             .collect();
-        let groups: Vec<Box<dyn Query>> = units(&cleaned)
+        let units = self.without_stop_words(units(&cleaned, self.query_lang()));
+        let groups: Vec<Box<dyn Query>> = units
             .iter()
             .filter(|u| !matches!(u.exact[0].as_str(), "and" | "or" | "not"))
             .map(|u| self.unit_query(u, &self.default_fields(), true))
@@ -344,7 +359,10 @@ impl<'a> Compiler<'a> {
                         Some(UOccur::Should) | None => Occur::Should,
                     };
                     let pos = positive && occur != Occur::MustNot;
-                    if let Some(q) = self.ast(sub, pos) {
+                    let required = std::mem::replace(&mut self.required, occur != Occur::Should);
+                    let q = self.ast(sub, pos);
+                    self.required = required;
+                    if let Some(q) = q {
                         match occur {
                             Occur::Should => push_should(&mut shoulds, q),
                             _ => subs.push((occur, q)),
@@ -489,7 +507,7 @@ impl<'a> Compiler<'a> {
         fields: &[(Field, f32)],
         positive: bool,
     ) -> Box<dyn Query> {
-        let units = units(&lit.phrase);
+        let units = units(&lit.phrase, self.query_lang());
         let quoted = lit.delimiter != Delimiter::None;
         if quoted && units.len() > 1 {
             let words: Vec<String> = units.iter().map(|u| u.exact[0].clone()).collect();
@@ -511,11 +529,35 @@ impl<'a> Compiler<'a> {
                 .collect();
             return should(subs);
         }
-        let groups = units
+        let groups = self
+            .without_stop_words(units)
             .iter()
             .map(|u| self.unit_query(u, fields, positive))
             .collect();
         should(groups)
+    }
+
+    /// `units` without the stop words of the query's language, in an
+    /// optional clause of a query that has other words (see [`stop`]).
+    fn without_stop_words(&self, units: Vec<Unit>) -> Vec<Unit> {
+        match self.stop_lang {
+            Some(lang) if !self.required => units
+                .into_iter()
+                .filter(|u| !stop::is_stop_word(lang, &u.exact[0]))
+                .collect(),
+            _ => units,
+        }
+    }
+
+    /// The language of the query when it has one (it was asked for, or
+    /// detected, or the index holds one stemmed language): its words are
+    /// tokenized as that language's passages are
+    /// ([`tokenizer::tokenize_lang`]).
+    fn query_lang(&self) -> Option<&'static str> {
+        match self.stem_langs.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
     }
 
     fn unit_query(
@@ -565,7 +607,7 @@ pub fn author_query(f: &Fields, value: &str) -> Box<dyn Query> {
     if let Some(handle) = value.strip_prefix('@') {
         return term_query(f.handle, &handle.to_lowercase());
     }
-    let words: Vec<Box<dyn Query>> = units(value)
+    let words: Vec<Box<dyn Query>> = units(value, None)
         .iter()
         .map(|u| term_query(f.author, &u.exact[0]))
         .collect();
@@ -635,6 +677,9 @@ mod tests {
                     proptest::strategy::Just("«la»".to_string()),
                     proptest::strategy::Just("AND".to_string()),
                     proptest::strategy::Just("or".to_string()),
+                    proptest::strategy::Just("the".to_string()),
+                    proptest::strategy::Just("de la".to_string()),
+                    proptest::strategy::Just("What is".to_string()),
                     proptest::strategy::Just("TO".to_string()),
                     proptest::strategy::Just("l’AN".to_string()),
                     proptest::strategy::Just("#7Ene".to_string()),
@@ -647,14 +692,17 @@ mod tests {
         ) {
             let text = words.join(" ");
             let (_, fields) = crate::schema::build();
-            let run = |shortcut| {
-                let c = Compiler::new(&fields, vec!["en", "es"]).compile_with(&text, shortcut);
+            let run = |langs: &[&'static str], shortcut| {
+                let c = Compiler::new(&fields, langs.to_vec()).compile_with(&text, shortcut);
                 let mut terms: Vec<String> = c.highlight.terms.into_iter().collect();
                 terms.sort();
                 (format!("{:?}", c.query), terms, c.highlight.phrases, c.warnings)
             };
             let plain = is_plain(&text);
-            proptest::prop_assert_eq!(run(plain), run(false), "{:?}", text);
+            // Two languages, and one (whose stop words a query leaves out).
+            for langs in [&["en", "es"][..], &["en"], &["es"]] {
+                proptest::prop_assert_eq!(run(langs, plain), run(langs, false), "{:?}", text);
+            }
         }
     }
 

@@ -71,3 +71,92 @@ fn every_corpus_hit_contains_the_word() {
         }
     }
 }
+
+#[test]
+fn turkish_case_endings_after_an_apostrophe_are_not_words() {
+    let src = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        src.path().join("tr.jsonl"),
+        concat!(
+            r#"{"id": "tr-1", "lang": "tr", "title": "Başkent", "body": "Türkiye'nin başkenti Ankara'dır."}"#,
+            "\n",
+            r#"{"id": "en-1", "lang": "en", "title": "Nin", "body": "Nin is not a word of the Turkish passage."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let idx = TestIndex::build(&[src.path()]);
+    let docs = |r: &gazette::search::Response| -> Vec<String> {
+        r.hits.iter().map(|h| h.doc.id.clone()).collect()
+    };
+    // The suffix is not indexed in Turkish, so a phrase across it matches,
+    // and is highlighted as one span from the word to the next.
+    let resp = idx.query("\"Türkiye'nin başkenti\"", &["--lang", "tr"]);
+    assert_eq!(docs(&resp), ["tr-1"]);
+    assert_eq!(
+        crate::common::marked(&resp.hits[0]),
+        ["Türkiye'nin başkenti"]
+    );
+    let resp = idx.query("Türkiye", &[]);
+    assert_eq!(docs(&resp), ["tr-1"]);
+    let resp = idx.query("nin", &[]);
+    assert_eq!(docs(&resp), ["en-1"]);
+}
+
+#[test]
+fn stop_words_are_left_out_of_queries_with_other_words() {
+    let src = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        src.path().join("en.jsonl"),
+        concat!(
+            r#"{"id": "the", "lang": "en", "title": "Chamber", "body": "The chamber and the hall of the house."}"#,
+            "\n",
+            r#"{"id": "quorum", "lang": "en", "title": "Vote", "body": "Quorum vote."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let idx = TestIndex::build(&[src.path()]);
+    let docs = |q: &str| -> Vec<String> {
+        idx.query(q, &[])
+            .hits
+            .iter()
+            .map(|h| h.doc.id.clone())
+            .collect()
+    };
+    // "the" and "of" are English stop words: left out beside "quorum".
+    assert_eq!(docs("the quorum of"), ["quorum"]);
+    // Kept when the query has nothing else, when required, and in phrases.
+    assert_eq!(docs("the of"), ["the"]);
+    assert_eq!(docs("+the quorum"), ["the"]);
+    assert_eq!(docs("\"the hall\" quorum"), ["the", "quorum"]);
+}
+
+#[test]
+fn vietnamese_marks_rank_the_word_asked_for_first() {
+    let src = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        src.path().join("vi.jsonl"),
+        concat!(
+            r#"{"id": "ma", "lang": "vi", "title": "Một", "body": "Con ma trong nhà."}"#,
+            "\n",
+            r#"{"id": "mother", "lang": "vi", "title": "Hai", "body": "Má tôi ở nhà."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let idx = TestIndex::build(&[src.path()]);
+    let docs = |q: &str| -> Vec<String> {
+        idx.query(q, &[])
+            .hits
+            .iter()
+            .map(|h| h.doc.id.clone())
+            .collect()
+    };
+    // Both match without marks (folded), the one with the marks asked for first.
+    assert_eq!(docs("má"), ["mother", "ma"]);
+    assert_eq!(docs("ma"), ["ma", "mother"]);
+    let resp = idx.query("má", &[]);
+    assert_eq!(crate::common::marked(&resp.hits[0]), ["Má"]);
+    assert_eq!(crate::common::marked(&resp.hits[1]), ["ma"]);
+}
