@@ -19,6 +19,18 @@ fn two_articles() -> (tempfile::TempDir, TestIndex) {
     (src, idx)
 }
 
+/// An index of JSON Lines `records` (one per line).
+fn index_of(records: &[&str]) -> TestIndex {
+    let src = tempfile::tempdir().expect("temp dir");
+    std::fs::write(src.path().join("records.jsonl"), records.join("\n") + "\n").unwrap();
+    TestIndex::build(&[src.path()])
+}
+
+/// The document ids of a response's hits, in rank order.
+fn doc_ids(resp: &gazette::search::Response) -> Vec<String> {
+    resp.hits.iter().map(|h| h.doc.id.clone()).collect()
+}
+
 #[test]
 fn a_matching_title_ranks_its_passage_first() {
     let (_src, idx) = two_articles();
@@ -74,56 +86,31 @@ fn every_corpus_hit_contains_the_word() {
 
 #[test]
 fn turkish_case_endings_after_an_apostrophe_are_not_words() {
-    let src = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        src.path().join("tr.jsonl"),
-        concat!(
-            r#"{"id": "tr-1", "lang": "tr", "title": "Başkent", "body": "Türkiye'nin başkenti Ankara'dır."}"#,
-            "\n",
-            r#"{"id": "en-1", "lang": "en", "title": "Nin", "body": "Nin is not a word of the Turkish passage."}"#,
-            "\n"
-        ),
-    )
-    .unwrap();
-    let idx = TestIndex::build(&[src.path()]);
-    let docs = |r: &gazette::search::Response| -> Vec<String> {
-        r.hits.iter().map(|h| h.doc.id.clone()).collect()
-    };
+    let idx = index_of(&[
+        r#"{"id": "tr-1", "lang": "tr", "title": "Başkent", "body": "Türkiye'nin başkenti Ankara'dır."}"#,
+        r#"{"id": "en-1", "lang": "en", "title": "Nin", "body": "Nin is not a word of the Turkish passage."}"#,
+    ]);
     // The suffix is not indexed in Turkish, so a phrase across it matches,
     // and is highlighted as one span from the word to the next.
     let resp = idx.query("\"Türkiye'nin başkenti\"", &["--lang", "tr"]);
-    assert_eq!(docs(&resp), ["tr-1"]);
+    assert_eq!(doc_ids(&resp), ["tr-1"]);
     assert_eq!(
         crate::common::marked(&resp.hits[0]),
         ["Türkiye'nin başkenti"]
     );
     let resp = idx.query("Türkiye", &[]);
-    assert_eq!(docs(&resp), ["tr-1"]);
+    assert_eq!(doc_ids(&resp), ["tr-1"]);
     let resp = idx.query("nin", &[]);
-    assert_eq!(docs(&resp), ["en-1"]);
+    assert_eq!(doc_ids(&resp), ["en-1"]);
 }
 
 #[test]
 fn stop_words_are_left_out_of_queries_with_other_words() {
-    let src = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        src.path().join("en.jsonl"),
-        concat!(
-            r#"{"id": "the", "lang": "en", "title": "Chamber", "body": "The chamber and the hall of the house."}"#,
-            "\n",
-            r#"{"id": "quorum", "lang": "en", "title": "Vote", "body": "Quorum vote."}"#,
-            "\n"
-        ),
-    )
-    .unwrap();
-    let idx = TestIndex::build(&[src.path()]);
-    let docs = |q: &str| -> Vec<String> {
-        idx.query(q, &[])
-            .hits
-            .iter()
-            .map(|h| h.doc.id.clone())
-            .collect()
-    };
+    let idx = index_of(&[
+        r#"{"id": "the", "lang": "en", "title": "Chamber", "body": "The chamber and the hall of the house."}"#,
+        r#"{"id": "quorum", "lang": "en", "title": "Vote", "body": "Quorum vote."}"#,
+    ]);
+    let docs = |q: &str| doc_ids(&idx.query(q, &[]));
     // "the" and "of" are English stop words: left out beside "quorum".
     assert_eq!(docs("the quorum of"), ["quorum"]);
     // Kept when the query has nothing else, when required, and in phrases.
@@ -134,25 +121,11 @@ fn stop_words_are_left_out_of_queries_with_other_words() {
 
 #[test]
 fn vietnamese_marks_rank_the_word_asked_for_first() {
-    let src = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        src.path().join("vi.jsonl"),
-        concat!(
-            r#"{"id": "ma", "lang": "vi", "title": "Một", "body": "Con ma trong nhà."}"#,
-            "\n",
-            r#"{"id": "mother", "lang": "vi", "title": "Hai", "body": "Má tôi ở nhà."}"#,
-            "\n"
-        ),
-    )
-    .unwrap();
-    let idx = TestIndex::build(&[src.path()]);
-    let docs = |q: &str| -> Vec<String> {
-        idx.query(q, &[])
-            .hits
-            .iter()
-            .map(|h| h.doc.id.clone())
-            .collect()
-    };
+    let idx = index_of(&[
+        r#"{"id": "ma", "lang": "vi", "title": "Một", "body": "Con ma trong nhà."}"#,
+        r#"{"id": "mother", "lang": "vi", "title": "Hai", "body": "Má tôi ở nhà."}"#,
+    ]);
+    let docs = |q: &str| doc_ids(&idx.query(q, &[]));
     // Both match without marks (folded), the one with the marks asked for first.
     assert_eq!(docs("má"), ["mother", "ma"]);
     assert_eq!(docs("ma"), ["ma", "mother"]);
