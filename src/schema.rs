@@ -12,12 +12,13 @@ use crate::analysis::ANALYZER;
 
 /// Version of the schema and analysis; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field.
 #[derive(Debug, Clone)]
 pub struct Fields {
-    /// `doc_id#n`: unique passage id.
+    /// `doc_id#n`: unique passage id (stored only: nothing looks a passage up
+    /// by it, and indexing it put one term per passage in the dictionary).
     pub passage_id: Field,
     /// Document id (deletes and updates go through it).
     pub doc_id: Field,
@@ -79,7 +80,7 @@ fn text_indexing() -> TextOptions {
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fields = Fields {
-        passage_id: b.add_text_field("passage_id", STRING | STORED),
+        passage_id: b.add_text_field("passage_id", STORED),
         doc_id: b.add_text_field("doc_id", STRING | STORED | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         doc_kind: b.add_text_field("doc_kind", STORED),
@@ -96,7 +97,7 @@ pub fn build() -> (Schema, Fields) {
         author: b.add_text_field("author", text_indexing()),
         handle: b.add_text_field("handle", STRING),
         tweet: b.add_text_field("tweet", STORED),
-        position: b.add_u64_field("position", INDEXED | STORED),
+        position: b.add_u64_field("position", STORED),
         start: b.add_u64_field("start", STORED),
         end: b.add_u64_field("end", STORED),
         char_start: b.add_u64_field("char_start", STORED),
