@@ -6,7 +6,7 @@
 //! meet. Marks that are letters' vowels in other scripts (Devanagari matras,
 //! Thai vowels) are kept: removing them would merge unrelated words.
 
-use std::sync::OnceLock;
+use super::bmp::BmpTable;
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
@@ -43,28 +43,15 @@ fn fold_char(c: char, out: &mut String) {
 /// time, the first time a char of the block is folded: lower-casing and
 /// decomposing cost table searches per char, a bit test does not.
 fn folds_to_itself(c: char) -> bool {
-    static BLOCKS: [OnceLock<[u64; 4]>; 256] = [const { OnceLock::new() }; 256];
-    let u = c as u32;
-    if u > 0xFFFF {
-        return false;
-    }
-    let bits = BLOCKS[(u >> 8) as usize].get_or_init(|| {
-        let mut bits = [0u64; 4];
-        let mut folded = String::new();
-        for i in 0..256u32 {
-            if let Some(ch) = char::from_u32((u & !0xFF) | i) {
-                folded.clear();
-                fold_char(ch, &mut folded);
-                let mut chars = folded.chars();
-                if chars.next() == Some(ch) && chars.next().is_none() {
-                    bits[(i / 64) as usize] |= 1 << (i % 64);
-                }
-            }
-        }
-        bits
-    });
-    let i = u & 0xFF;
-    (bits[(i / 64) as usize] >> (i % 64)) & 1 == 1
+    static TABLE: BmpTable = BmpTable::new();
+    TABLE
+        .get(c, |ch| {
+            let mut folded = String::new();
+            fold_char(ch, &mut folded);
+            let mut chars = folded.chars();
+            chars.next() == Some(ch) && chars.next().is_none()
+        })
+        .unwrap_or(false)
 }
 
 fn push_folded(c: char, out: &mut String) {

@@ -11,6 +11,7 @@
 //! language's stems from colliding with another's words, and lets an exact
 //! match score above a stemmed one (it matches both terms).
 
+pub mod bmp;
 pub mod fold;
 pub mod lang;
 pub mod stem;

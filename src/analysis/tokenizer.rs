@@ -6,6 +6,8 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::bmp::BmpTable;
+
 /// Longest token kept, in bytes; longer runs (base64 blobs, a 50 MB line
 /// without spaces) are dropped rather than indexed as junk.
 pub const MAX_TOKEN_BYTES: usize = 128;
@@ -83,7 +85,14 @@ pub fn is_alphabetic(c: char) -> bool {
         0x2000..=0x206F => false,
         0x3041..=0x3096 | 0x30A1..=0x30FA => true,
         0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => true,
-        _ => c.is_alphabetic(),
+        _ => {
+            // Other scripts (Ge'ez, Tamil, … in the news of 128 languages):
+            // std searches its tables per char, the lazy table once per block.
+            static OTHERS: BmpTable = BmpTable::new();
+            OTHERS
+                .get(c, char::is_alphabetic)
+                .unwrap_or_else(|| c.is_alphabetic())
+        }
     }
 }
 
