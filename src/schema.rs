@@ -97,7 +97,7 @@ pub fn build() -> (Schema, Fields) {
         author: b.add_text_field("author", text_indexing()),
         handle: b.add_text_field("handle", STRING),
         tweet: b.add_text_field("tweet", STORED),
-        position: b.add_u64_field("position", STORED),
+        position: b.add_u64_field("position", INDEXED | STORED),
         start: b.add_u64_field("start", STORED),
         end: b.add_u64_field("end", STORED),
         char_start: b.add_u64_field("char_start", STORED),
