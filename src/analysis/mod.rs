@@ -18,6 +18,8 @@ pub mod stem;
 pub mod stop;
 pub mod tokenizer;
 
+use std::sync::Arc;
+
 use frostem::Stemmer;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -128,12 +130,7 @@ impl Analyzer {
 
     /// All index tokens of `text`, in position order, as tantivy wants them.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        let mut stream = GazetteTokenStream::new(*self, text, 0);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().clone());
-        }
-        out
+        GazetteTokenStream::new(*self, text, 0).collect_tokens()
     }
 }
 
@@ -169,10 +166,22 @@ fn untag(text: &str) -> (Analyzer, usize) {
 /// its language, untagged text without stemming; under `gazette_<lang>` it
 /// always stems in that language. Tantivy's indexing threads run it, so the
 /// text reaches tantivy as a plain string.
-#[derive(Clone, Debug)]
+///
+/// Each field of each of tantivy's segment writers has its own clone, which
+/// remembers the last short text it analyzed: a text seen twice in a row
+/// (the title or the author repeated on every passage of a document) is
+/// analyzed once more into a list of tokens, then replayed while it repeats.
+#[derive(Clone, Debug, Default)]
 pub struct GazetteTokenizer {
     analyzer: Option<Analyzer>,
+    /// The last short text analyzed.
+    previous: String,
+    /// The tokens of `previous`, once it has repeated.
+    replay: Option<Arc<[Token]>>,
 }
+
+/// Longest text (in bytes) that [`GazetteTokenizer`] remembers.
+const REPLAY_MAX_BYTES: usize = 512;
 
 /// The token stream of [`GazetteTokenizer`]: one reused token, no
 /// allocation per term.
@@ -186,6 +195,8 @@ pub struct GazetteTokenStream<'a> {
     stem: String,
     pending_stem: bool,
     current: Token,
+    /// Tokens replayed instead of analyzing, and the next one's index.
+    replay: Option<(Arc<[Token]>, usize)>,
 }
 
 impl<'a> GazetteTokenStream<'a> {
@@ -198,6 +209,14 @@ impl<'a> GazetteTokenStream<'a> {
             stem: String::new(),
             pending_stem: false,
             current: Token::default(),
+            replay: None,
+        }
+    }
+
+    fn replaying(tokens: Arc<[Token]>) -> Self {
+        GazetteTokenStream {
+            replay: Some((tokens, 0)),
+            ..GazetteTokenStream::new(Analyzer::exact(), "", 0)
         }
     }
 }
@@ -206,6 +225,28 @@ impl Tokenizer for GazetteTokenizer {
     type TokenStream<'a> = GazetteTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GazetteTokenStream<'a> {
+        if text.len() <= REPLAY_MAX_BYTES && text == self.previous {
+            let tokens = match &self.replay {
+                Some(tokens) => tokens.clone(),
+                None => {
+                    let tokens: Arc<[Token]> = self.analyze(text).collect_tokens().into();
+                    self.replay = Some(tokens.clone());
+                    tokens
+                }
+            };
+            return GazetteTokenStream::replaying(tokens);
+        }
+        if text.len() <= REPLAY_MAX_BYTES {
+            self.previous.clear();
+            self.previous.push_str(text);
+            self.replay = None;
+        }
+        self.analyze(text)
+    }
+}
+
+impl GazetteTokenizer {
+    fn analyze<'a>(&self, text: &'a str) -> GazetteTokenStream<'a> {
         match self.analyzer {
             Some(analyzer) => GazetteTokenStream::new(analyzer, text, 0),
             None => {
@@ -216,8 +257,33 @@ impl Tokenizer for GazetteTokenizer {
     }
 }
 
+impl GazetteTokenStream<'_> {
+    /// Every remaining token.
+    fn collect_tokens(mut self) -> Vec<Token> {
+        let mut out = Vec::new();
+        while self.advance() {
+            out.push(self.current.clone());
+        }
+        out
+    }
+}
+
 impl TokenStream for GazetteTokenStream<'_> {
     fn advance(&mut self) -> bool {
+        if let Some((tokens, next)) = &mut self.replay {
+            let Some(token) = tokens.get(*next) else {
+                return false;
+            };
+            *next += 1;
+            // Field by field: the token's text buffer is reused.
+            self.current.text.clear();
+            self.current.text.push_str(&token.text);
+            self.current.offset_from = token.offset_from;
+            self.current.offset_to = token.offset_to;
+            self.current.position = token.position;
+            self.current.position_length = token.position_length;
+            return true;
+        }
         if self.pending_stem {
             self.pending_stem = false;
             std::mem::swap(&mut self.current.text, &mut self.stem);
@@ -253,12 +319,13 @@ impl TokenStream for GazetteTokenStream<'_> {
 /// creates an index calls this.
 pub fn register(index: &tantivy::Index) {
     let manager = index.tokenizers();
-    manager.register(ANALYZER, GazetteTokenizer { analyzer: None });
+    manager.register(ANALYZER, GazetteTokenizer::default());
     for lang in stem::STEMMED_LANGUAGES {
         manager.register(
             &format!("{ANALYZER}_{lang}"),
             GazetteTokenizer {
                 analyzer: Some(Analyzer::for_lang(Some(lang))),
+                ..GazetteTokenizer::default()
             },
         );
     }
@@ -293,6 +360,38 @@ mod tests {
     fn accents_fold_before_stemming() {
         let a = Analyzer::for_lang(Some("fr"));
         assert_eq!(a.tokens("députés")[1].text, a.tokens("deputes")[1].text);
+    }
+
+    #[test]
+    fn repeated_texts_replay_the_same_tokens() {
+        fn stream(t: &mut GazetteTokenizer, text: &str) -> Vec<Token> {
+            let mut s = t.token_stream(text);
+            let mut out = Vec::new();
+            while s.advance() {
+                out.push(s.token().clone());
+            }
+            out
+        }
+        let title = tag_language("en", "Lawmakers elect Guaidó");
+        let other = tag_language("es", "Los diputados eligen");
+        let want = |text: &str| {
+            let (analyzer, skip) = untag(text);
+            let mut tokens = analyzer.tokens(&text[skip..]);
+            for t in &mut tokens {
+                t.offset_from += skip;
+                t.offset_to += skip;
+            }
+            tokens
+        };
+        let mut t = GazetteTokenizer::default();
+        // first sight, repeat (recorded), replays, another text, back again
+        for text in [&title, &title, &title, &title, &other, &title, &title] {
+            assert_eq!(stream(&mut t, text), want(text), "{text}");
+        }
+        assert!(t.replay.is_some());
+        let long = tag_language("en", &"word ".repeat(REPLAY_MAX_BYTES));
+        assert_eq!(stream(&mut t, &long), want(&long));
+        assert_eq!(stream(&mut t, &long), want(&long));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use tantivy::indexer::UserOperation;
 use tantivy::schema::Value;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
@@ -313,6 +314,7 @@ pub fn run(
                     let before = seen
                         .insert(id.clone(), hash)
                         .or_else(|| known.get(&id).copied());
+                    let mut ops = Vec::with_capacity(docs.len() + 1);
                     match before {
                         Some(h) if h == hash => {
                             summary.unchanged += 1;
@@ -320,14 +322,16 @@ pub fn run(
                         }
                         Some(_) => {
                             summary.updated += 1;
-                            writer.delete_term(Term::from_field_text(id_field, &id));
+                            ops.push(UserOperation::Delete(Term::from_field_text(id_field, &id)));
                         }
                         None => summary.added += 1,
                     }
                     summary.passages += docs.len() as u64;
-                    for d in docs {
-                        writer.add_document(d)?;
-                    }
+                    // One batch per document: its passages go to one indexing
+                    // thread, in order, into one segment (the title repeated
+                    // on each is analyzed once, see GazetteTokenizer).
+                    ops.extend(docs.into_iter().map(UserOperation::Add));
+                    writer.run(ops)?;
                 }
             }
         }
