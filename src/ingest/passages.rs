@@ -180,27 +180,40 @@ pub fn word_count(text: &str) -> usize {
 
 /// [`word_count`], stopping as soon as the count exceeds `limit`.
 fn word_count_upto(text: &str, limit: usize) -> usize {
+    let word_char = |c: char| {
+        (tokenizer::is_alphabetic(c) || tokenizer::is_numeric(c)) && !tokenizer::is_spaceless(c)
+    };
+    let bytes = text.as_bytes();
     let mut count = 0;
     let mut in_word = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if tokenizer::is_spaceless(c) {
-            count += 1;
-            in_word = false;
-        } else if tokenizer::is_alphabetic(c) || tokenizer::is_numeric(c) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII letters and digits (most of the text) without char tests.
+        if b.is_ascii_alphanumeric() {
             if !in_word {
                 count += 1;
                 in_word = true;
             }
+            i += 1;
         } else {
-            // As in UAX#29, an apostrophe or a point between letters or
-            // digits ("body’s", "U.S", "3.14", "1,000") does not end a word.
-            let joins = matches!(c, '\'' | '’' | '.' | ',' | ':')
-                && chars.peek().is_some_and(|n| {
-                    (tokenizer::is_alphabetic(*n) || tokenizer::is_numeric(*n))
-                        && !tokenizer::is_spaceless(*n)
-                });
-            in_word = in_word && joins;
+            let c = text[i..].chars().next().expect("a char starts here");
+            i += c.len_utf8();
+            if tokenizer::is_spaceless(c) {
+                count += 1;
+                in_word = false;
+            } else if tokenizer::is_alphabetic(c) || tokenizer::is_numeric(c) {
+                if !in_word {
+                    count += 1;
+                    in_word = true;
+                }
+            } else {
+                // As in UAX#29, an apostrophe or a point between letters or
+                // digits ("body’s", "U.S", "3.14", "1,000") does not end a word.
+                let joins = matches!(c, '\'' | '’' | '.' | ',' | ':')
+                    && text[i..].chars().next().is_some_and(word_char);
+                in_word = in_word && joins;
+            }
         }
         if count > limit {
             break;
@@ -296,6 +309,45 @@ mod tests {
         assert_eq!(t.meta.hashtags, vec!["7Ene", "7Ene"]);
         assert_eq!(t.meta.mentions, vec!["GregJaimes"]);
         assert_eq!(t.meta.links, vec!["pic.twitter.com/LFr1KqDqWW"]);
+    }
+
+    /// The char-by-char count that `word_count_upto` makes faster.
+    fn word_count_by_chars(text: &str) -> usize {
+        let mut count = 0;
+        let mut in_word = false;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if tokenizer::is_spaceless(c) {
+                count += 1;
+                in_word = false;
+            } else if tokenizer::is_alphabetic(c) || tokenizer::is_numeric(c) {
+                if !in_word {
+                    count += 1;
+                    in_word = true;
+                }
+            } else {
+                let joins = matches!(c, '\'' | '’' | '.' | ',' | ':')
+                    && chars.peek().is_some_and(|n| {
+                        (tokenizer::is_alphabetic(*n) || tokenizer::is_numeric(*n))
+                            && !tokenizer::is_spaceless(*n)
+                    });
+                in_word = in_word && joins;
+            }
+        }
+        count
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_fast_path_counts_as_char_by_char(
+            text in "[a-zA-Z0-9 .,:'’éßжب黑ที\\-\u{301}]{0,40}",
+            limit in 0usize..20,
+        ) {
+            let full = word_count_by_chars(&text);
+            proptest::prop_assert_eq!(word_count(&text), full);
+            let upto = word_count_upto(&text, limit);
+            proptest::prop_assert!(upto == full || (upto == limit + 1 && full > limit));
+        }
     }
 
     #[test]
