@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::analysis::bmp::BmpTable;
 use crate::analysis::tokenizer::{self, WordKind};
 use crate::model::{Day, Kind, Passage, TweetMeta};
 
@@ -236,9 +237,11 @@ pub fn split_long(text: &str, (start, end): (usize, usize), out: &mut Vec<Passag
         return;
     }
     // Each sentence is counted once; the paragraph's total is their sum.
-    let sentences: Vec<(usize, &str, usize)> = para
-        .split_sentence_bound_indices()
-        .map(|(offset, sentence)| (offset, sentence, word_count(sentence)))
+    let starts = sentence_starts(para);
+    let sentences: Vec<(usize, &str, usize)> = std::iter::once(0)
+        .chain(starts.iter().copied())
+        .zip(starts.iter().copied().chain(std::iter::once(para.len())))
+        .map(|(s, e)| (s, &para[s..e], word_count(&para[s..e])))
         .collect();
     let total: usize = sentences.iter().map(|s| s.2).sum();
     let pieces = total.div_ceil(MAX_PASSAGE_WORDS);
@@ -256,6 +259,60 @@ pub fn split_long(text: &str, (start, end): (usize, usize), out: &mut Vec<Passag
             push_trimmed(text, start + chunk_start, end, out);
         }
     }
+}
+
+/// Whether UAX#29 can end a sentence right after `c` (a full stop, a
+/// question or exclamation mark of any script, a line or paragraph
+/// separator), asked of unicode-segmentation itself: `a{c} B` is then two
+/// sentences.
+fn may_end_sentence(c: char) -> bool {
+    static TABLE: BmpTable = BmpTable::new();
+    let probe = |c: char| format!("a{c} B").split_sentence_bounds().nth(1).is_some();
+    TABLE.get(c, probe).unwrap_or_else(|| probe(c))
+}
+
+/// Chars before a sentence-ending char that the segmenter is started at:
+/// UAX#29 looks back one char (and the marks on it) from where a sentence
+/// may end.
+const SENTENCE_LOOKBEHIND: usize = 8;
+
+/// Byte offsets in `para` where its second, third, … sentence start, as
+/// `split_sentence_bound_indices` gives them; but the segmenter only runs
+/// from a few chars before each char that may end a sentence, not over all
+/// the text (a sentence boundary always follows one). Equal to segmenting
+/// the whole paragraph (proptest) unless more than
+/// [`SENTENCE_LOOKBEHIND`] combining marks precede a full stop.
+fn sentence_starts(para: &str) -> Vec<usize> {
+    let candidates: Vec<usize> = para
+        .char_indices()
+        .filter(|&(_, c)| may_end_sentence(c))
+        .map(|(i, _)| i)
+        .collect();
+    let mut starts = Vec::new();
+    for (k, &t) in candidates.iter().enumerate() {
+        if starts.last().is_some_and(|&b| b > t) {
+            continue; // inside the end of the sentence found last
+        }
+        let floor = if k > 0 { candidates[k - 1] } else { 0 };
+        let from = para[floor..t]
+            .char_indices()
+            .rev()
+            .nth(SENTENCE_LOOKBEHIND - 1)
+            .map_or(floor, |(i, _)| floor + i);
+        let next = candidates.get(k + 1).copied();
+        for (offset, sentence) in para[from..].split_sentence_bound_indices() {
+            let end = from + offset + sentence.len();
+            if end <= t {
+                continue;
+            }
+            // A boundary past the next candidate is that candidate's to find.
+            if end < para.len() && next.is_none_or(|n| end <= n) {
+                starts.push(end);
+            }
+            break;
+        }
+    }
+    starts
 }
 
 fn push_trimmed(text: &str, s: usize, e: usize, out: &mut Vec<Passage>) {
@@ -347,6 +404,36 @@ mod tests {
             proptest::prop_assert_eq!(word_count(&text), full);
             let upto = word_count_upto(&text, limit);
             proptest::prop_assert!(upto == full || (upto == limit + 1 && full > limit));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sentences_start_where_uax29_says(
+            text in "[aZ1 .!?。\\)\"'\n,:;\u{301}\u{a0}\u{2029}ü黑]{0,60}",
+        ) {
+            let want: Vec<usize> = text
+                .split_sentence_bound_indices()
+                .map(|(i, _)| i)
+                .filter(|&i| i > 0)
+                .collect();
+            proptest::prop_assert_eq!(sentence_starts(&text), want);
+        }
+    }
+
+    #[test]
+    fn sentence_starts_on_news_text() {
+        for text in [
+            "Mr. Guaidó said: \"No.\" He left. The U.S. Army (and e.g. others) paid 3.5 bn. Fin",
+            "他说。我们走！好吗？ 是的",
+            "One... two?! Three.\u{2029}Four. five",
+        ] {
+            let want: Vec<usize> = text
+                .split_sentence_bound_indices()
+                .map(|(i, _)| i)
+                .filter(|&i| i > 0)
+                .collect();
+            assert_eq!(sentence_starts(text), want, "{text}");
         }
     }
 
