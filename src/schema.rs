@@ -12,7 +12,7 @@ use crate::analysis::ANALYZER;
 
 /// Version of the schema and analysis; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field.
 #[derive(Debug, Clone)]
