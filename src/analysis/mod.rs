@@ -41,9 +41,10 @@ pub const TRIGRAM_ANALYZER: &str = "gazette_trigram";
 pub const GRAM_SEP: char = '#';
 
 /// Languages whose words also index the character trigrams of their folded
-/// form (`lang#abc`). XQuAD-R, per-language indexes, trigrams weighted 0.3
-/// in the query (docs/RELEVANCE.md): nDCG@10 ar 0.784 → 0.810, de 0.799 →
-/// 0.825, tr 0.786 → 0.823. A trigram term costs index space and time,
+/// form (`lang#abc`), in the `body_gram` field. XQuAD-R, per-language
+/// indexes, trigrams weighted 0.3 in the query (docs/RELEVANCE.md): nDCG@10
+/// ar 0.784 → 0.810, de 0.799 → 0.824, tr 0.786 → 0.822; German news
+/// indexes about 30 % slower. A trigram term costs index space and time,
 /// so only where it was measured to pay: these three languages (the peer
 /// with character trigrams, SQLite FTS5, was ahead of gazette in them).
 pub const TRIGRAM_LANGUAGES: &[&str] = &["ar", "de", "tr"];
