@@ -44,7 +44,7 @@ pub const GRAM_SEP: char = '#';
 /// form (`lang#abc`), in the `body_gram` field. XQuAD-R, per-language
 /// indexes, trigrams weighted 0.3 in the query (docs/RELEVANCE.md): nDCG@10
 /// ar 0.784 → 0.810, de 0.799 → 0.824, tr 0.786 → 0.822; German news
-/// indexes about 30 % slower. A trigram term costs index space and time,
+/// indexes 30–40 % slower. A trigram term costs index space and time,
 /// so only where it was measured to pay: these three languages (the peer
 /// with character trigrams, SQLite FTS5, was ahead of gazette in them).
 pub const TRIGRAM_LANGUAGES: &[&str] = &["ar", "de", "tr"];
