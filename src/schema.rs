@@ -8,11 +8,11 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::ANALYZER;
+use crate::analysis::{ANALYZER, TRIGRAM_ANALYZER};
 
 /// Version of the schema and analysis; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field.
 #[derive(Debug, Clone)]
@@ -36,6 +36,10 @@ pub struct Fields {
     pub title_text: Field,
     /// Passage terms (language-tagged text, positions).
     pub body: Field,
+    /// Character trigrams of the passage's words, in the languages of
+    /// [`crate::analysis::TRIGRAM_LANGUAGES`] only (language-tagged text,
+    /// frequencies, no positions).
+    pub body_gram: Field,
     /// Passage text as written.
     pub text: Field,
     /// Passage date in days since 1970-01-01 (the tweet's, else the document's).
@@ -76,6 +80,14 @@ fn text_indexing() -> TextOptions {
     )
 }
 
+fn trigram_indexing() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TRIGRAM_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    )
+}
+
 /// Builds the schema.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -89,6 +101,7 @@ pub fn build() -> (Schema, Fields) {
         title: b.add_text_field("title", text_indexing()),
         title_text: b.add_text_field("title_text", STORED),
         body: b.add_text_field("body", text_indexing()),
+        body_gram: b.add_text_field("body_gram", trigram_indexing()),
         text: b.add_text_field("text", STORED),
         date: b.add_i64_field("date", INDEXED | STORED | FAST),
         doc_date: b.add_i64_field("doc_date", STORED),
@@ -122,6 +135,7 @@ impl Fields {
             title: f("title")?,
             title_text: f("title_text")?,
             body: f("body")?,
+            body_gram: f("body_gram")?,
             text: f("text")?,
             date: f("date")?,
             doc_date: f("doc_date")?,

@@ -4,7 +4,7 @@
 
 use tantivy::TantivyDocument;
 
-use crate::analysis::{lang, tag_language};
+use crate::analysis::{TRIGRAM_LANGUAGES, lang, tag_language};
 use crate::ingest::Parsed;
 use crate::model::Kind;
 use crate::schema::Fields;
@@ -76,7 +76,11 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
             d.add_text(f.title_text, title);
             d.add_text(f.title, tagged);
         }
-        d.add_text(f.body, tag_language(&plang, text));
+        let tagged = tag_language(&plang, text);
+        if TRIGRAM_LANGUAGES.contains(&plang.as_str()) {
+            d.add_text(f.body_gram, &tagged);
+        }
+        d.add_text(f.body, tagged);
         d.add_text(f.text, text);
         let tweet = p.tweet.as_ref().or(doc.tweet.as_ref());
         let date = tweet.and_then(|t| t.date).or(doc.date);
