@@ -20,13 +20,16 @@ pub struct Args {
     /// Also remove documents indexed earlier from the given folders whose files are gone.
     #[arg(long)]
     prune: bool,
-    /// Writer memory budget in MB.
-    #[arg(long, default_value_t = 256)]
-    memory: usize,
+    /// Writer memory budget in MB [default: 256; 128 with --rebuild, which
+    /// commits only at the end and so never empties the writer's memory].
+    #[arg(long)]
+    memory: Option<usize>,
     /// Indexing threads (0 = one per core, at most 4).
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Commit after this many records, so a crash loses little.
+    /// Commit after this many records, so a crash loses little (a
+    /// --rebuild commits once, at the end: interrupted, it leaves the old
+    /// index whole).
     #[arg(long, default_value_t = 20_000)]
     commit_every: usize,
     /// Reject the whole run (commit nothing) if any record is bad.
@@ -51,7 +54,7 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
         paths: args.paths,
         rebuild: args.rebuild,
         prune: args.prune,
-        memory: args.memory << 20,
+        memory: args.memory.unwrap_or(if args.rebuild { 128 } else { 256 }) << 20,
         threads: args.threads,
         commit_every: args.commit_every.max(1),
         strict: args.strict,

@@ -32,7 +32,7 @@ pub struct IndexOptions {
     pub memory: usize,
     /// Indexing threads of tantivy's writer (0 = automatic).
     pub threads: usize,
-    /// Commit after this many records.
+    /// Commit after this many records (not in a rebuild: it commits once).
     pub commit_every: usize,
     /// Any rejected record rejects the whole run.
     pub strict: bool,
@@ -336,7 +336,10 @@ pub fn run(
             }
         }
         since_commit += batch.len();
-        if since_commit >= opts.commit_every && !opts.strict {
+        // A rebuild commits once, at the end: committing its first records
+        // would publish the deletion of the whole old index with them, and
+        // an interrupted rebuild would leave a partial index behind.
+        if since_commit >= opts.commit_every && !opts.strict && !opts.rebuild {
             writer.commit()?;
             since_commit = 0;
         }

@@ -426,3 +426,39 @@ fn sigkill_in_the_middle_of_a_run_leaves_a_consistent_index() {
         assert_eq!(ix.doc_ids(&format!("kq{i}z")), [format!("r{i}")]);
     }
 }
+
+#[test]
+fn an_interrupted_rebuild_keeps_the_index_it_replaces() {
+    // --rebuild commits once, at the end: killed half-way (after enough
+    // records for several periodic commits of an ordinary run), it leaves
+    // the old index whole instead of a partial new one.
+    let ix = Ix::new();
+    let old = ix.write(
+        "old.jsonl",
+        format!(
+            "{}\n",
+            article("old1", "The harbour report of the old index.")
+        ),
+    );
+    ix.index_ok(&[&old]);
+    let mut child = bin()
+        .arg("--index")
+        .arg(ix.dir())
+        .args(["index", "--rebuild", "--commit-every", "1", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for i in 0..1000 {
+        let line = article(&format!("new{i}"), "A new harbour report.");
+        writeln!(stdin, "{line}").unwrap();
+    }
+    stdin.flush().unwrap();
+    // The records are read, analyzed and added; the run waits for more.
+    std::thread::sleep(Duration::from_millis(2000));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(ix.doc_ids("harbour"), ["old1"]);
+}
