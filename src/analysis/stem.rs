@@ -132,10 +132,12 @@ fn stem_into(lang: &'static str, stemmer: Stemmer, word: &str, out: &mut String)
 fn cached(lang: &'static str, word: &str, out: &mut String, compute: impl FnOnce(&str) -> String) {
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        // Codes are interned `'static` strings: compare addresses first.
+        // Codes are interned `'static` strings: look by address, and by
+        // content only when no address matches.
         let slot = match cache
             .iter()
-            .position(|(l, _)| std::ptr::eq(*l, lang) || *l == lang)
+            .position(|(l, _)| std::ptr::eq(*l, lang))
+            .or_else(|| cache.iter().position(|(l, _)| *l == lang))
         {
             Some(i) => i,
             None => {
