@@ -289,9 +289,15 @@ fn sentence_starts(para: &str) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect();
     let mut starts = Vec::new();
+    // Where the last window's segmentation reached: it ran on from its
+    // candidate exactly as a run over the whole paragraph would (the state
+    // of UAX#29 depends on the last few chars only), so no candidate before
+    // this needs a window of its own. Each char is segmented about once,
+    // however many sentence-ending chars follow each other ("......").
+    let mut reached = 0;
     for (k, &t) in candidates.iter().enumerate() {
-        if starts.last().is_some_and(|&b| b > t) {
-            continue; // inside the end of the sentence found last
+        if t < reached {
+            continue;
         }
         let floor = if k > 0 { candidates[k - 1] } else { 0 };
         let from = para[floor..t]
@@ -299,18 +305,17 @@ fn sentence_starts(para: &str) -> Vec<usize> {
             .rev()
             .nth(SENTENCE_LOOKBEHIND - 1)
             .map_or(floor, |(i, _)| floor + i);
-        let next = candidates.get(k + 1).copied();
-        for (offset, sentence) in para[from..].split_sentence_bound_indices() {
-            let end = from + offset + sentence.len();
-            if end <= t {
-                continue;
-            }
-            // A boundary past the next candidate is that candidate's to find.
-            if end < para.len() && next.is_none_or(|n| end <= n) {
-                starts.push(end);
-            }
+        let Some(end) = para[from..]
+            .split_sentence_bound_indices()
+            .map(|(offset, sentence)| from + offset + sentence.len())
+            .find(|&end| end > t)
+        else {
             break;
+        };
+        if end < para.len() {
+            starts.push(end);
         }
+        reached = end;
     }
     starts
 }
@@ -419,6 +424,15 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(sentence_starts(&text), want);
         }
+    }
+
+    #[test]
+    fn a_long_run_of_full_stops_is_segmented_once() {
+        // Every char may end a sentence and none does until the end: each
+        // window used to run to the end of the run, so this took minutes
+        // (quadratic); now each char is segmented once.
+        let text = format!("Contents{} Next", ".".repeat(1 << 18));
+        assert_eq!(sentence_starts(&text), [text.len() - "Next".len()]);
     }
 
     #[test]
