@@ -55,31 +55,26 @@ pub const TRIGRAM_LANGUAGES: &[&str] = &["ar", "de", "tr"];
 /// Byte ranges of the distinct character trigrams of `word`, in order (a
 /// trigram seen before in the word is skipped); none for a word shorter
 /// than three characters.
-pub fn trigrams(word: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let (start, end) = next_trigram(word, from)?;
-        from = start + word[start..].chars().next().map_or(1, char::len_utf8);
-        Some((start, end))
-    })
+pub fn trigrams(word: &str) -> impl Iterator<Item = (usize, usize)> {
+    let mut out = Vec::new();
+    trigrams_into(word, &mut Vec::new(), &mut out);
+    out.into_iter()
 }
 
-/// The first distinct trigram of `word` starting at or after byte `from`.
-fn next_trigram(word: &str, from: usize) -> Option<(usize, usize)> {
-    for (i, _) in word[from..].char_indices() {
-        let start = from + i;
-        let mut ends = word[start..].char_indices().map(|(j, _)| start + j).skip(3);
-        let end = match ends.next() {
-            Some(end) => end,
-            None if word[start..].chars().count() == 3 => word.len(),
-            None => return None,
-        };
-        // Distinct: the first occurrence of the trigram is this one.
-        if word.find(&word[start..end]) == Some(start) {
-            return Some((start, end));
+/// [`trigrams`] into reused buffers: `bounds` gets the word's char
+/// boundaries, `out` the trigrams' byte ranges.
+fn trigrams_into(word: &str, bounds: &mut Vec<usize>, out: &mut Vec<(usize, usize)>) {
+    bounds.clear();
+    out.clear();
+    bounds.extend(word.char_indices().map(|(i, _)| i));
+    bounds.push(word.len());
+    for i in 0..bounds.len().saturating_sub(3) {
+        let (start, end) = (bounds[i], bounds[i + 3]);
+        let gram = &word[start..end];
+        if !out.iter().any(|&(s, e)| &word[s..e] == gram) {
+            out.push((start, end));
         }
     }
-    None
 }
 
 /// Analysis settings for one language.
@@ -275,9 +270,11 @@ pub struct GazetteTokenStream<'a> {
     pending_stem: bool,
     /// Only the trigram terms of words ([`TRIGRAM_ANALYZER`]).
     grams_only: bool,
-    /// The folded word whose trigrams are emitted next, at its position
-    /// (empty when none are pending), and the byte offset of the next one.
+    /// The folded word whose trigrams are emitted next, at its position,
+    /// its char boundaries, its trigrams and the index of the next one.
     gram_word: String,
+    gram_bounds: Vec<usize>,
+    gram_ranges: Vec<(usize, usize)>,
     gram_next: usize,
     current: Token,
     /// Tokens replayed instead of analyzing, and the next one's index.
@@ -295,6 +292,8 @@ impl<'a> GazetteTokenStream<'a> {
             pending_stem: false,
             grams_only,
             gram_word: String::new(),
+            gram_bounds: Vec::new(),
+            gram_ranges: Vec::new(),
             gram_next: 0,
             current: Token::default(),
             replay: None,
@@ -378,22 +377,15 @@ impl TokenStream for GazetteTokenStream<'_> {
             return true;
         }
         loop {
-            if !self.gram_word.is_empty() {
-                if let Some((start, end)) = next_trigram(&self.gram_word, self.gram_next) {
-                    let lang = self.analyzer.lang.unwrap_or_default();
-                    let text = &mut self.current.text;
-                    text.clear();
-                    text.push_str(lang);
-                    text.push(GRAM_SEP);
-                    text.push_str(&self.gram_word[start..end]);
-                    self.gram_next = start
-                        + self.gram_word[start..]
-                            .chars()
-                            .next()
-                            .map_or(1, char::len_utf8);
-                    return true;
-                }
-                self.gram_word.clear();
+            if let Some(&(start, end)) = self.gram_ranges.get(self.gram_next) {
+                self.gram_next += 1;
+                let lang = self.analyzer.lang.unwrap_or_default();
+                let text = &mut self.current.text;
+                text.clear();
+                text.push_str(lang);
+                text.push(GRAM_SEP);
+                text.push_str(&self.gram_word[start..end]);
+                return true;
             }
             let Some(raw) = self.raw.next() else {
                 return false;
@@ -404,7 +396,13 @@ impl TokenStream for GazetteTokenStream<'_> {
             self.current.position_length = 1;
             if self.grams_only {
                 if raw.kind == WordKind::Word && self.analyzer.trigrams {
+                    self.gram_word.clear();
                     fold::fold_into(&self.text[raw.start..raw.end], &mut self.gram_word);
+                    trigrams_into(
+                        &self.gram_word,
+                        &mut self.gram_bounds,
+                        &mut self.gram_ranges,
+                    );
                     self.gram_next = 0;
                 }
                 continue;
@@ -647,6 +645,33 @@ mod tests {
         );
         assert!(collect(&mut analyzer, &tag_language("en", "Tagging")).is_empty());
         assert!(collect(&mut analyzer, "Tagging").is_empty());
+    }
+
+    /// The distinct trigrams as first written: each char start whose
+    /// three chars occur nowhere earlier in the word.
+    fn trigrams_by_search(word: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (start, _) in word.char_indices() {
+            let Some(end) = word[start..]
+                .char_indices()
+                .map(|(j, _)| start + j)
+                .chain(std::iter::once(word.len()))
+                .nth(3)
+            else {
+                break;
+            };
+            if word.find(&word[start..end]) == Some(start) {
+                out.push((start, end));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trigrams_equal_a_search_for_earlier_occurrences(word in "[abçö\u{301}ب]{0,12}") {
+            proptest::prop_assert_eq!(trigrams(&word).collect::<Vec<_>>(), trigrams_by_search(&word));
+        }
     }
 
     #[test]
