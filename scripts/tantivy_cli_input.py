@@ -2,10 +2,16 @@
 """Writes the news+tweets mix as tantivy-cli wants it: a meta.json with the
 peers' schema (id raw stored; title, body text with positions, default
 tokenizer) in INDEX_DIR, and one JSON document per line in OUT.
-Usage: tantivy_cli_input.py OUT INDEX_DIR FILE.jsonl.gz..."""
+Usage: tantivy_cli_input.py OUT INDEX_DIR FILE.jsonl.gz...
+With --passages, FILE is `gazette passages` output (JSON Lines, may be -):
+one document per passage, with the document's title, as gazette indexes it."""
 import gzip, json, os, sys
 
-out, index_dir, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+args = sys.argv[1:]
+passages = args[:1] == ["--passages"]
+if passages:
+    args = args[1:]
+out, index_dir, files = args[0], args[1], args[2:]
 os.makedirs(index_dir, exist_ok=True)
 text = lambda: {"indexing": {"record": "position", "fieldnorms": True, "tokenizer": "default"}, "stored": False, "fast": False}
 schema = [
@@ -18,6 +24,14 @@ with open(os.path.join(index_dir, "meta.json"), "w") as f:
     json.dump(meta, f)
 n = 0
 with open(out, "w", encoding="utf-8") as w:
+    if passages:
+        for path in files:
+            with (sys.stdin if path == "-" else open(path, encoding="utf-8")) as f:
+                for line in f:
+                    p = json.loads(line)
+                    w.write(json.dumps({"id": p["id"], "title": p.get("title") or "", "body": p["text"]}, ensure_ascii=False) + "\n")
+                    n += 1
+        files = []
     for path in files:
         with gzip.open(path, "rt", encoding="utf-8") as f:
             for line in f:

@@ -23,6 +23,8 @@ mod model;
 mod multilingual;
 #[path = "it/output.rs"]
 mod output;
+#[path = "it/passages.rs"]
+mod passages;
 #[path = "it/query_corpus.rs"]
 mod query_corpus;
 #[path = "it/ranking.rs"]

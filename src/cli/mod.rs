@@ -5,6 +5,7 @@ mod delete;
 mod eval;
 mod index;
 mod optimize;
+mod passages;
 mod query;
 mod stats;
 
@@ -46,6 +47,8 @@ enum Command {
     Delete(delete::Args),
     /// Merge the index's segments into one.
     Optimize(optimize::Args),
+    /// Print the passages gazette would index (JSON Lines), without indexing.
+    Passages(passages::Args),
     /// Score a query file against TREC relevance judgments (nDCG, MRR, recall, MAP).
     Eval(eval::Args),
 }
@@ -60,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Delete(args) => delete::run(&cli.index, args),
         Command::Optimize(args) => optimize::run(&cli.index, args),
         Command::Eval(args) => eval::run(&cli.index, args),
+        Command::Passages(args) => passages::run(args),
     }
 }
 

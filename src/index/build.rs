@@ -2,12 +2,14 @@
 //! decided here (in rayon workers), text handed to tantivy tagged with its
 //! language for the registered analyzer.
 
+use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
 use crate::analysis::{TRIGRAM_LANGUAGES, lang, tag_language};
 use crate::ingest::Parsed;
 use crate::model::Kind;
 use crate::schema::Fields;
+use crate::search::hit::Span;
 
 /// Language used when nothing can be detected.
 pub const UNDETERMINED: &str = "und";
@@ -43,12 +45,26 @@ pub fn passage_lang(text: &str, kind: Kind, given: bool, doc_lang: &str) -> Stri
     }
 }
 
-/// The tantivy documents (one per passage) of a parsed document.
-pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
+/// Where a passage sits in its document and which language it is analyzed
+/// in: what [`documents`] indexes and `gazette passages` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Laid {
+    /// Its position in the document (0-based).
+    pub position: usize,
+    /// Its language (given, detected, or the document's).
+    pub lang: String,
+    /// Offset in chars of its first char in the document's text.
+    pub char_start: usize,
+    /// Its length in chars.
+    pub char_len: usize,
+}
+
+/// The passages of a parsed document laid out: position, language, char
+/// offsets; with the document's language.
+pub fn lay_out(parsed: &Parsed) -> (String, Vec<Laid>) {
     let doc = &parsed.doc;
     let dlang = doc_lang(parsed);
     let given = doc.lang.is_some();
-    let tagged_title = doc.title.as_deref().map(|t| tag_language(&dlang, t));
     let mut out = Vec::with_capacity(parsed.passages.len());
     let mut chars_before = 0usize;
     let mut last_byte = 0usize;
@@ -59,12 +75,83 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         let char_start = chars_before;
         chars_before += char_len;
         last_byte = p.end;
-
-        let plang = if parsed.passages.len() == 1 && doc.kind == Kind::Tweet {
+        let lang = if parsed.passages.len() == 1 && doc.kind == Kind::Tweet {
             dlang.clone()
         } else {
             passage_lang(text, p.kind, given, &dlang)
         };
+        out.push(Laid {
+            position: i,
+            lang,
+            char_start,
+            char_len,
+        });
+    }
+    (dlang, out)
+}
+
+/// One passage as `gazette passages` prints it (a JSON line; docs/JSON.md):
+/// the names and types of a query hit's `passage` object, with the
+/// document's id, language and title beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassageView {
+    /// `doc_id#position`, as in query results.
+    pub id: String,
+    /// The document's id.
+    pub doc_id: String,
+    /// 0-based position in the document.
+    pub position: usize,
+    /// Paragraph of an article, or tweet.
+    pub kind: Kind,
+    /// Language the passage is analyzed in (`und` when unknown).
+    pub lang: String,
+    /// The document's language.
+    pub doc_lang: String,
+    /// The document's title, if any.
+    pub title: Option<String>,
+    /// The passage's text.
+    pub text: String,
+    /// Where the passage is in the document's text (bytes and chars).
+    pub offset: Span,
+}
+
+/// The passages of a parsed document as gazette indexes them.
+pub fn passage_views(parsed: &Parsed) -> Vec<PassageView> {
+    let doc = &parsed.doc;
+    let (dlang, laid) = lay_out(parsed);
+    parsed
+        .passages
+        .iter()
+        .zip(laid)
+        .map(|(p, l)| PassageView {
+            id: format!("{}#{}", doc.id, l.position),
+            doc_id: doc.id.clone(),
+            position: l.position,
+            kind: p.kind,
+            lang: l.lang,
+            doc_lang: dlang.clone(),
+            title: doc.title.clone(),
+            text: doc.text[p.start..p.end].to_string(),
+            offset: Span {
+                start: p.start,
+                end: p.end,
+                char_start: l.char_start,
+                char_end: l.char_start + l.char_len,
+            },
+        })
+        .collect()
+}
+
+/// The tantivy documents (one per passage) of a parsed document.
+pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
+    let doc = &parsed.doc;
+    let (dlang, laid) = lay_out(parsed);
+    let tagged_title = doc.title.as_deref().map(|t| tag_language(&dlang, t));
+    let mut out = Vec::with_capacity(parsed.passages.len());
+    for (p, l) in parsed.passages.iter().zip(laid) {
+        let i = l.position;
+        let text = &doc.text[p.start..p.end];
+        let (plang, char_start, char_len) = (l.lang, l.char_start, l.char_len);
         let mut d = TantivyDocument::default();
         d.add_text(f.passage_id, format!("{}#{i}", doc.id));
         d.add_text(f.doc_id, &doc.id);
