@@ -12,7 +12,7 @@ use crate::analysis::{ANALYZER, TRIGRAM_ANALYZER};
 
 /// Version of the schema and analysis; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Handles to every field.
 #[derive(Debug, Clone)]
@@ -110,7 +110,7 @@ pub fn build() -> (Schema, Fields) {
         author: b.add_text_field("author", text_indexing()),
         handle: b.add_text_field("handle", STRING),
         tweet: b.add_text_field("tweet", STORED),
-        position: b.add_u64_field("position", INDEXED | STORED),
+        position: b.add_u64_field("position", INDEXED | STORED | FAST),
         start: b.add_u64_field("start", STORED),
         end: b.add_u64_field("end", STORED),
         char_start: b.add_u64_field("char_start", STORED),

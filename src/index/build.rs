@@ -161,7 +161,11 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         d.add_text(f.doc_lang, &dlang);
         if let (Some(title), Some(tagged)) = (&doc.title, &tagged_title) {
             d.add_text(f.title_text, title);
-            d.add_text(f.title, tagged);
+            // Indexed once per document, on its first passage: a passage
+            // gets its title's score through search::doclevel.
+            if i == 0 {
+                d.add_text(f.title, tagged);
+            }
         }
         let tagged = tag_language(&plang, text);
         if TRIGRAM_LANGUAGES.contains(&plang.as_str()) {

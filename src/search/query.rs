@@ -26,6 +26,7 @@ use crate::analysis::{Analyzer, WordKind, fold, stop, tokenizer};
 use crate::model::{Day, Kind};
 use crate::schema::Fields;
 use crate::search::bm25::{Bm25Params, Bm25TermQuery};
+use crate::search::doclevel::DocLevelQuery;
 
 /// Weight of the title field beside the passage's own text: a passage that
 /// matches in its own text, and whose document title matches too, gets this
@@ -294,6 +295,7 @@ impl<'a> Compiler<'a> {
         let mut query = query.unwrap_or_else(|| Box::new(EmptyQuery));
         if !self.title_boost.is_empty() {
             let boost = should(std::mem::take(&mut self.title_boost));
+            let boost = Box::new(DocLevelQuery::new(boost, self.fields.position));
             query = Box::new(BooleanQuery::new(vec![
                 (Occur::Must, query),
                 (Occur::Should, boosted(boost, TITLE_WEIGHT)),
@@ -474,7 +476,11 @@ impl<'a> Compiler<'a> {
             None | Some("body") | Some("text") => {
                 Some(self.text_query(lit, &self.default_fields(), positive))
             }
-            Some("title") => Some(self.text_query(lit, &[(f.title, 1.0)], positive)),
+            // The title is indexed on a document's first passage only.
+            Some("title") => Some(Box::new(DocLevelQuery::new(
+                self.text_query(lit, &[(f.title, 1.0)], positive),
+                f.position,
+            ))),
             Some("lang") => Some(match crate::analysis::lang::normalize(value) {
                 Some(code) => term_query(f.lang, &code),
                 None => Box::new(EmptyQuery),

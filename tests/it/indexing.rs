@@ -451,3 +451,58 @@ pub(crate) fn distinct_docs(resp: &Response) -> BTreeSet<String> {
     }
     set
 }
+
+/// The title is indexed on a document's first passage only; `title:` and
+/// the title bonus reach every passage of the document, whatever updates,
+/// deletes and merges did to the segments.
+#[test]
+fn title_queries_reach_every_passage_across_updates_and_merges() {
+    let ix = Ix::new();
+    let doc = |id: &str, title: &str, paras: &[&str]| serde_json::json!({"id": id, "title": title, "lang": "en", "body": paras.join("\n\n")});
+    let ids_of = |q: &str| -> Vec<String> {
+        let mut ids: Vec<String> = ix.query(q).hits.into_iter().map(|h| h.passage.id).collect();
+        ids.sort();
+        ids
+    };
+    let v1 = ix.write_jsonl(
+        "v1.jsonl",
+        &[
+            doc(
+                "a",
+                "Alpha report",
+                &["First of a.", "Second of a.", "Third of a."],
+            ),
+            doc("b", "Beta report", &["Only of b."]),
+            doc("c", "Gamma report", &["First of c.", "Second of c."]),
+        ],
+    );
+    ix.index_ok(&[&v1]);
+    assert_eq!(ids_of("title:alpha"), ["a#0", "a#1", "a#2"]);
+    assert_eq!(ids_of("title:report").len(), 6);
+    assert_eq!(ids_of("+title:gamma +second"), ["c#1"]);
+    assert_eq!(ids_of("first -title:alpha"), ["c#0"]);
+    // a changes (two passages now, in a new segment) and b goes.
+    let v2 = ix.write_jsonl(
+        "v2.jsonl",
+        &[doc(
+            "a",
+            "Alpha revised",
+            &["New first of a.", "New second of a."],
+        )],
+    );
+    ix.index_ok(&[&v2]);
+    ix.run(&[&"delete", &"b"]).expect_code(0);
+    let check = || {
+        assert_eq!(ids_of("title:alpha"), ["a#0", "a#1"]);
+        assert_eq!(ids_of("title:revised"), ["a#0", "a#1"]);
+        assert_eq!(ids_of("title:beta"), Vec::<String>::new());
+        assert_eq!(ids_of("title:report"), ["c#0", "c#1"]);
+        // The bonus: the same passage text ranks higher under a matching title.
+        let hits = ix.query("second revised").hits;
+        assert_eq!(hits[0].passage.id, "a#1", "{hits:?}");
+    };
+    check();
+    ix.run(&[&"optimize"]).expect_code(0);
+    assert_eq!(ix.stats().segments, 1);
+    check();
+}

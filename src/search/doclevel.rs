@@ -1,0 +1,335 @@
+//! Document-level fields (the title) are indexed once per document, on its
+//! first passage; [`DocLevelQuery`] gives each passage what its document's
+//! first passage scores.
+//!
+//! A document's passages are consecutive tantivy documents of one segment,
+//! in order (the writer hands them to tantivy as one batch; deletes and
+//! merges remove or keep all of them together), and each stores its
+//! `position` in a fast field. So passage `d` belongs to the document whose
+//! first passage is `d - position(d)`, and the passages of the document
+//! starting at `d0` are `d0, d0 + 1, …` for as long as `position(d) = d - d0`.
+//!
+//! BM25 inside a [`DocLevelQuery`] counts documents, not passages: N is the
+//! number of first passages (documents), so a title word's IDF and the
+//! average title length do not depend on how many passages a document has.
+
+use std::fmt;
+
+use tantivy::columnar::Column;
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::Field;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+/// Passages whose document's first passage matches `inner`, each scored
+/// as that first passage.
+pub struct DocLevelQuery {
+    inner: Box<dyn Query>,
+    position: Field,
+}
+
+impl Clone for DocLevelQuery {
+    fn clone(&self) -> Self {
+        DocLevelQuery {
+            inner: self.inner.box_clone(),
+            position: self.position,
+        }
+    }
+}
+
+impl fmt::Debug for DocLevelQuery {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "DocLevel({:?})", self.inner)
+    }
+}
+
+impl DocLevelQuery {
+    /// `inner` searches fields indexed on first passages only; `position`
+    /// is the passages' position field (indexed and fast).
+    pub fn new(inner: Box<dyn Query>, position: Field) -> DocLevelQuery {
+        DocLevelQuery { inner, position }
+    }
+}
+
+/// A searcher's statistics with N = the number of documents.
+struct DocumentStatistics<'a> {
+    passages: &'a dyn Bm25StatisticsProvider,
+    documents: u64,
+}
+
+impl Bm25StatisticsProvider for DocumentStatistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.passages.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.documents.max(1))
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.passages.doc_freq(term)
+    }
+}
+
+impl Query for DocLevelQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let inner = match enable_scoring {
+            EnableScoring::Enabled {
+                searcher,
+                statistics_provider,
+            } => {
+                // First passages, deleted ones included (as doc_freq counts).
+                let first = Term::from_field_u64(self.position, 0);
+                let stats = DocumentStatistics {
+                    passages: statistics_provider,
+                    documents: statistics_provider.doc_freq(&first)?,
+                };
+                self.inner
+                    .weight(EnableScoring::enabled_from_statistics_provider(
+                        &stats, searcher,
+                    ))?
+            }
+            disabled => self.inner.weight(disabled)?,
+        };
+        let name = enable_scoring
+            .schema()
+            .get_field_name(self.position)
+            .to_string();
+        Ok(Box::new(DocLevelWeight {
+            inner,
+            position: name,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.inner.query_terms(visitor);
+    }
+}
+
+struct DocLevelWeight {
+    inner: Box<dyn Weight>,
+    /// Name of the position fast field.
+    position: String,
+}
+
+impl DocLevelWeight {
+    fn positions(&self, reader: &SegmentReader) -> tantivy::Result<Column<u64>> {
+        reader.fast_fields().u64(&self.position)
+    }
+}
+
+impl Weight for DocLevelWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let positions = self.positions(reader)?;
+        let mut inner = self.inner.scorer(reader, boost)?;
+        let mut firsts = Vec::new();
+        let mut doc = inner.doc();
+        while doc != TERMINATED {
+            if positions.first(doc) == Some(0) {
+                firsts.push((doc, inner.score()));
+            }
+            doc = inner.advance();
+        }
+        Ok(Box::new(DocLevelScorer::new(
+            firsts,
+            positions,
+            reader.max_doc(),
+        )))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let positions = self.positions(reader)?;
+        let first = positions
+            .first(doc)
+            .and_then(|p| doc.checked_sub(u32::try_from(p).ok()?));
+        let Some(first) = first else {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "passage {doc} has no position"
+            )));
+        };
+        let inner = self.inner.explain(reader, first)?;
+        let mut explanation =
+            Explanation::new("score of its document's first passage", inner.value());
+        explanation.add_const("first passage", first as Score);
+        explanation.add_detail(inner);
+        Ok(explanation)
+    }
+}
+
+/// A passage's position in its document, by doc id.
+trait Positions: Send + Sync + 'static {
+    fn get(&self, doc: DocId) -> Option<u64>;
+}
+
+impl Positions for Column<u64> {
+    fn get(&self, doc: DocId) -> Option<u64> {
+        self.first(doc)
+    }
+}
+
+/// Walks the passages of the matching documents in doc id order.
+struct DocLevelScorer<P> {
+    /// Matching first passages, ascending, with their scores.
+    firsts: Vec<(DocId, Score)>,
+    /// Index in `firsts` of the current passage's document.
+    at: usize,
+    doc: DocId,
+    positions: P,
+    max_doc: DocId,
+}
+
+impl<P: Positions> DocLevelScorer<P> {
+    fn new(firsts: Vec<(DocId, Score)>, positions: P, max_doc: DocId) -> Self {
+        let doc = firsts.first().map_or(TERMINATED, |f| f.0);
+        DocLevelScorer {
+            firsts,
+            at: 0,
+            doc,
+            positions,
+            max_doc,
+        }
+    }
+
+    /// Whether `doc` is a passage of the document starting at `first`.
+    fn belongs(&self, doc: DocId, first: DocId) -> bool {
+        doc < self.max_doc && self.positions.get(doc) == Some(u64::from(doc - first))
+    }
+
+    /// Moves to the first passage of `firsts[at]`, or past the end.
+    fn go_to(&mut self, at: usize) -> DocId {
+        self.at = at;
+        self.doc = self.firsts.get(at).map_or(TERMINATED, |f| f.0);
+        self.doc
+    }
+}
+
+impl<P: Positions> DocSet for DocLevelScorer<P> {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        let first = self.firsts[self.at].0;
+        let next = self.doc + 1;
+        if self.belongs(next, first) {
+            self.doc = next;
+            return next;
+        }
+        self.go_to(self.at + 1)
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        // The last matching document starting at or before `target`.
+        let after = self.at + self.firsts[self.at..].partition_point(|f| f.0 <= target);
+        let candidate = after - 1;
+        if self.belongs(target, self.firsts[candidate].0) {
+            self.at = candidate;
+            self.doc = target;
+            return target;
+        }
+        self.go_to(after)
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.firsts.len() as u32
+    }
+}
+
+impl<P: Positions> Scorer for DocLevelScorer<P> {
+    fn score(&mut self) -> Score {
+        self.firsts[self.at].1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    impl Positions for Vec<u64> {
+        fn get(&self, doc: DocId) -> Option<u64> {
+            self.as_slice().get(doc as usize).copied()
+        }
+    }
+
+    /// Documents of `lens` passages laid end to end: each passage's position.
+    fn layout(lens: &[u32]) -> Vec<u64> {
+        lens.iter().flat_map(|&n| 0..u64::from(n)).collect()
+    }
+
+    /// The passages of the matching documents, by brute force: passage `d`
+    /// is in iff the last first passage at or before it matches.
+    fn expected(positions: &[u64], matching: &[DocId]) -> Vec<DocId> {
+        (0..positions.len() as DocId)
+            .filter(|&d| matching.contains(&(d - positions[d as usize] as DocId)))
+            .collect()
+    }
+
+    fn scorer(positions: &[u64], matching: &[DocId]) -> DocLevelScorer<Vec<u64>> {
+        let firsts = matching.iter().map(|&d| (d, d as Score)).collect();
+        DocLevelScorer::new(firsts, positions.to_vec(), positions.len() as DocId)
+    }
+
+    #[test]
+    fn a_matching_document_brings_all_its_passages_with_its_score() {
+        // Documents at 0 (3 passages), 3 (1), 4 (2), 6 (2); 0 and 4 match.
+        let positions = layout(&[3, 1, 2, 2]);
+        let mut s = scorer(&positions, &[0, 4]);
+        let mut seen = Vec::new();
+        while s.doc() != TERMINATED {
+            seen.push((s.doc(), s.score()));
+            s.advance();
+        }
+        assert_eq!(seen, [(0, 0.0), (1, 0.0), (2, 0.0), (4, 4.0), (5, 4.0)]);
+        let mut s = scorer(&positions, &[0, 4]);
+        assert_eq!(s.seek(3), 4);
+        assert_eq!(s.seek(5), 5);
+        assert_eq!(s.score(), 4.0);
+        assert_eq!(s.seek(6), TERMINATED);
+    }
+
+    proptest! {
+        /// Any mix of advance and seek visits exactly the passages of the
+        /// matching documents, each with its document's score.
+        #[test]
+        fn advance_and_seek_agree_with_brute_force(
+            lens in proptest::collection::vec(1u32..6, 1..40),
+            pick in proptest::collection::vec(any::<bool>(), 40),
+            steps in proptest::collection::vec((any::<bool>(), 0u32..8), 1..60),
+        ) {
+            let positions = layout(&lens);
+            let starts: Vec<DocId> = (0..positions.len() as DocId)
+                .filter(|&d| positions[d as usize] == 0)
+                .collect();
+            let matching: Vec<DocId> = starts
+                .iter()
+                .zip(&pick)
+                .filter(|(_, p)| **p)
+                .map(|(d, _)| *d)
+                .collect();
+            let want = expected(&positions, &matching);
+            let mut s = scorer(&positions, &matching);
+            prop_assert_eq!(s.doc(), want.first().copied().unwrap_or(TERMINATED));
+            for (seek, jump) in steps {
+                let doc = s.doc();
+                if doc == TERMINATED {
+                    break;
+                }
+                let got = if seek { s.seek(doc + jump) } else { s.advance() };
+                let target = if seek { doc + jump } else { doc + 1 };
+                let next = want.iter().copied().find(|&d| d >= target).unwrap_or(TERMINATED);
+                prop_assert_eq!(got, next);
+                if got != TERMINATED {
+                    let first = got - positions[got as usize] as DocId;
+                    prop_assert_eq!(s.score(), first as Score);
+                }
+            }
+        }
+    }
+}
