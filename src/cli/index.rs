@@ -62,7 +62,10 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
     };
     let summary = index_with_progress(dir, &opts)?;
     match args.format {
-        SummaryFormat::Json => println!("{}", serde_json::to_string(&summary)?),
+        SummaryFormat::Json => {
+            use std::io::Write;
+            writeln!(std::io::stdout(), "{}", serde_json::to_string(&summary)?)?;
+        }
         SummaryFormat::Text => {
             for e in &summary.errors {
                 eprintln!(

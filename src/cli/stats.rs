@@ -1,5 +1,6 @@
 //! `gazette stats`: what the index holds.
 
+use std::io::Write;
 use std::path::Path;
 
 use gazette::index::stats;
@@ -21,24 +22,29 @@ enum StatsFormat {
 pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
     let idx = gazette::index::open(dir)?;
     let s = stats::compute(&idx)?;
+    // Written, not println!: a closed pipe (`gazette stats | head -1`)
+    // ends gazette quietly instead of panicking.
+    let mut out = std::io::stdout().lock();
     match args.format {
-        StatsFormat::Json => println!("{}", serde_json::to_string(&s)?),
+        StatsFormat::Json => writeln!(out, "{}", serde_json::to_string(&s)?)?,
         StatsFormat::Text => {
-            println!("documents  {}", s.documents);
-            println!("passages   {}", s.passages);
-            println!("tweets     {}", s.tweets);
             let mut langs: Vec<_> = s.languages.iter().collect();
             langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             let langs: Vec<String> = langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
-            println!("languages  {}", langs.join(", "));
-            println!(
-                "dates      {} – {}",
+            write!(
+                out,
+                "documents  {}\npassages   {}\ntweets     {}\nlanguages  {}\n\
+                 dates      {} – {}\nsegments   {}\nbytes      {}\nschema     {}\n",
+                s.documents,
+                s.passages,
+                s.tweets,
+                langs.join(", "),
                 s.date_min.as_deref().unwrap_or("-"),
-                s.date_max.as_deref().unwrap_or("-")
-            );
-            println!("segments   {}", s.segments);
-            println!("bytes      {}", s.bytes);
-            println!("schema     {}", s.schema_version);
+                s.date_max.as_deref().unwrap_or("-"),
+                s.segments,
+                s.bytes,
+                s.schema_version
+            )?;
         }
     }
     Ok(super::EXIT_OK)

@@ -376,11 +376,21 @@ fn control_characters_in_articles_are_never_printed() {
 #[test]
 fn closed_pipe_ends_quietly() {
     let idx = TestIndex::corpus();
-    for format in ["text", "json", "jsonl"] {
+    let corpus = crate::common::corpus_dir();
+    let corpus = corpus.to_str().expect("utf-8 path");
+    let commands: [&[&str]; 6] = [
+        &["query", "", "--limit", "100", "--format", "text"],
+        &["query", "", "--limit", "100", "--format", "json"],
+        &["query", "", "--limit", "100", "--format", "jsonl"],
+        &["stats"],
+        &["stats", "--format", "json"],
+        &["passages", corpus],
+    ];
+    for args in commands {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
             .arg("--index")
             .arg(idx.path())
-            .args(["query", "", "--limit", "100", "--format", format])
+            .args(args)
             .env_remove("GAZETTE_INDEX")
             .current_dir(std::env::temp_dir())
             .stdin(Stdio::null())
@@ -398,7 +408,7 @@ fn closed_pipe_ends_quietly() {
             .read_to_string(&mut stderr)
             .unwrap();
         let status = child.wait().unwrap();
-        assert_eq!(stderr, "", "{format}: message on a closed pipe");
-        assert!(status.success(), "{format}: {status}");
+        assert_eq!(stderr, "", "{args:?}: message on a closed pipe");
+        assert!(status.success(), "{args:?}: {status}");
     }
 }
