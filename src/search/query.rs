@@ -117,6 +117,13 @@ pub struct Compiler<'a> {
     /// Compiling a required or excluded clause (`+word`, `-word`): stop
     /// words stay.
     required: bool,
+    /// Stop words stay everywhere: the query's only positive words were
+    /// stop words (`of -title:alpha`), and leaving them out left nothing.
+    keep_stop_words: bool,
+    /// Stop words left out of the query, and the positive words kept
+    /// beside them.
+    stop_words_dropped: usize,
+    positive_words_kept: usize,
 }
 
 /// One position of analyzed query text: its exact terms, and the word as
@@ -235,6 +242,9 @@ impl<'a> Compiler<'a> {
             title_boost: Vec::new(),
             stop_lang: None,
             required: false,
+            keep_stop_words: false,
+            stop_words_dropped: 0,
+            positive_words_kept: 0,
         }
     }
 
@@ -255,7 +265,8 @@ impl<'a> Compiler<'a> {
             };
         }
         self.stop_lang = self.query_lang().filter(|l| {
-            stop::has_stop_words(l)
+            !self.keep_stop_words
+                && stop::has_stop_words(l)
                 && units(text, Some(l))
                     .iter()
                     .any(|u| !stop::is_stop_word(l, &u.exact[0]))
@@ -292,6 +303,13 @@ impl<'a> Compiler<'a> {
                 }
             }
         };
+        if self.stop_words_dropped > 0 && self.positive_words_kept == 0 {
+            // The other words were filters, fields or exclusions: the stop
+            // words are all the query asks for.
+            let mut again = Compiler::new(self.fields, std::mem::take(&mut self.stem_langs));
+            again.keep_stop_words = true;
+            return again.compile_with(text, shortcut);
+        }
         let mut query = query.unwrap_or_else(|| Box::new(EmptyQuery));
         if !self.title_boost.is_empty() {
             let boost = should(std::mem::take(&mut self.title_boost));
@@ -327,7 +345,7 @@ impl<'a> Compiler<'a> {
                 }
             })
             .collect();
-        let units = self.without_stop_words(units(&cleaned, self.query_lang()));
+        let units = self.without_stop_words(units(&cleaned, self.query_lang()), true);
         let groups: Vec<Box<dyn Query>> = units
             .iter()
             .filter(|u| !matches!(u.exact[0].as_str(), "and" | "or" | "not"))
@@ -542,7 +560,7 @@ impl<'a> Compiler<'a> {
             return should(subs);
         }
         let groups = self
-            .without_stop_words(units)
+            .without_stop_words(units, positive)
             .iter()
             .map(|u| self.unit_query(u, fields, positive))
             .collect();
@@ -551,14 +569,23 @@ impl<'a> Compiler<'a> {
 
     /// `units` without the stop words of the query's language, in an
     /// optional clause of a query that has other words (see [`stop`]).
-    fn without_stop_words(&self, units: Vec<Unit>) -> Vec<Unit> {
-        match self.stop_lang {
-            Some(lang) if !self.required => units
-                .into_iter()
-                .filter(|u| !stop::is_stop_word(lang, &u.exact[0]))
-                .collect(),
+    fn without_stop_words(&mut self, units: Vec<Unit>, positive: bool) -> Vec<Unit> {
+        let kept: Vec<Unit> = match self.stop_lang {
+            Some(lang) if !self.required => {
+                let before = units.len();
+                let kept: Vec<Unit> = units
+                    .into_iter()
+                    .filter(|u| !stop::is_stop_word(lang, &u.exact[0]))
+                    .collect();
+                self.stop_words_dropped += before - kept.len();
+                kept
+            }
             _ => units,
+        };
+        if positive {
+            self.positive_words_kept += kept.len();
         }
+        kept
     }
 
     /// The language of the query when it has one (it was asked for, or

@@ -117,6 +117,9 @@ fn stop_words_are_left_out_of_queries_with_other_words() {
     assert_eq!(docs("the of"), ["the"]);
     assert_eq!(docs("+the quorum"), ["the"]);
     assert_eq!(docs("\"the hall\" quorum"), ["the", "quorum"]);
+    // And when the other words only exclude.
+    assert_eq!(docs("of -title:vote"), ["the"]);
+    assert_eq!(docs("of -kind:tweet"), ["the"]);
 }
 
 #[test]
