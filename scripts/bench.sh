@@ -32,7 +32,7 @@ PY
 )
 RECORDS=$(python3 scripts/tantivy_cli_input.py "$W/tcli.json" "$W/tcli-template" "${MIX[@]}")
 # The same records cut as gazette cuts them: one tantivy-cli document per
-# passage, with its document's title (not timed).
+# passage, the title on each document's first passage (not timed).
 PASSAGES=$("$G" passages "${MIX[@]}" 2>/dev/null |
   python3 scripts/tantivy_cli_input.py --passages "$W/tclip.json" "$W/tclip-template" -) || true
 [ -n "$PASSAGES" ] || { echo "bench: gazette passages failed" >&2; exit 1; }
@@ -98,9 +98,10 @@ gzip files itself and does passages, language handling and stemming;
 tantivy-cli ($("$T" --version 2>/dev/null | head -1 || echo tantivy-cli)) reads the same records pre-converted
 to \`{id,title,body}\` JSON (conversion not timed) with its default tokenizer
 and 2 threads. A second tantivy-cli run indexes the records as gazette
-cuts them, one document per passage ($PASSAGES passages, each with its
-document's title; from \`gazette passages\`, not timed): the same
-documents gazette hands tantivy, without stemming, trigrams or stored text.
+cuts them, one document per passage ($PASSAGES passages, the title on
+each document's first passage; from \`gazette passages\`, not timed): the
+documents gazette hands tantivy, without its stems, trigrams, stored text
+and other fields.
 Wall time and peak RSS from \`/usr/bin/time\`.
 
 | run | wall s | records/s | MB/s | peak RSS MB | index MB |

@@ -4,7 +4,8 @@ peers' schema (id raw stored; title, body text with positions, default
 tokenizer) in INDEX_DIR, and one JSON document per line in OUT.
 Usage: tantivy_cli_input.py OUT INDEX_DIR FILE.jsonl.gz...
 With --passages, FILE is `gazette passages` output (JSON Lines, may be -):
-one document per passage, with the document's title, as gazette indexes it."""
+one document per passage, the title on a document's first passage, as
+gazette indexes them."""
 import gzip, json, os, sys
 
 args = sys.argv[1:]
@@ -29,7 +30,9 @@ with open(out, "w", encoding="utf-8") as w:
             with (sys.stdin if path == "-" else open(path, encoding="utf-8")) as f:
                 for line in f:
                     p = json.loads(line)
-                    w.write(json.dumps({"id": p["id"], "title": p.get("title") or "", "body": p["text"]}, ensure_ascii=False) + "\n")
+                    # gazette indexes the title on a document's first passage only.
+                    title = (p.get("title") or "") if p["position"] == 0 else ""
+                    w.write(json.dumps({"id": p["id"], "title": title, "body": p["text"]}, ensure_ascii=False) + "\n")
                     n += 1
         files = []
     for path in files:
