@@ -241,7 +241,7 @@ fn untag(text: &str) -> (Analyzer, usize) {
 ///
 /// Each field of each of tantivy's segment writers has its own clone, which
 /// remembers the last short text it analyzed: a text seen twice in a row
-/// (the title or the author repeated on every passage of a document) is
+/// (the author repeated on every passage of a document) is
 /// analyzed once more into a list of tokens, then replayed while it repeats.
 #[derive(Clone, Debug, Default)]
 pub struct GazetteTokenizer {
