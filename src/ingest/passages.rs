@@ -271,6 +271,34 @@ fn may_end_sentence(c: char) -> bool {
     TABLE.get(c, probe).unwrap_or_else(|| probe(c))
 }
 
+/// Byte offsets of the chars of `para` that [`may_end_sentence`]: ASCII
+/// bytes from a 128-entry table (most news text is ASCII, and this pass
+/// reads every char of a long paragraph), other chars decoded and asked.
+fn sentence_end_candidates(para: &str) -> Vec<usize> {
+    static ASCII: LazyLock<[bool; 128]> =
+        LazyLock::new(|| std::array::from_fn(|b| may_end_sentence(char::from(b as u8))));
+    let ascii = &*ASCII;
+    let bytes = para.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if ascii[usize::from(b)] {
+                out.push(i);
+            }
+            i += 1;
+        } else {
+            let c = para[i..].chars().next().expect("a char starts here");
+            if may_end_sentence(c) {
+                out.push(i);
+            }
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
 /// Chars before a sentence-ending char that the segmenter is started at:
 /// UAX#29 looks back one char (and the marks on it) from where a sentence
 /// may end.
@@ -283,11 +311,7 @@ const SENTENCE_LOOKBEHIND: usize = 8;
 /// the whole paragraph (proptest) unless more than
 /// [`SENTENCE_LOOKBEHIND`] combining marks precede a full stop.
 fn sentence_starts(para: &str) -> Vec<usize> {
-    let candidates: Vec<usize> = para
-        .char_indices()
-        .filter(|&(_, c)| may_end_sentence(c))
-        .map(|(i, _)| i)
-        .collect();
+    let candidates = sentence_end_candidates(para);
     let mut starts = Vec::new();
     // Where the last window's segmentation reached: it ran on from its
     // candidate exactly as a run over the whole paragraph would (the state
@@ -423,6 +447,20 @@ mod tests {
                 .filter(|&i| i > 0)
                 .collect();
             proptest::prop_assert_eq!(sentence_starts(&text), want);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sentence_end_candidates_are_the_chars_that_may_end_one(
+            text in "[\\x00-\\x7f\u{85}\u{a0}\u{2028}\u{2029}。！？।؟黑é\u{301}]{0,60}",
+        ) {
+            let want: Vec<usize> = text
+                .char_indices()
+                .filter(|&(_, c)| may_end_sentence(c))
+                .map(|(i, _)| i)
+                .collect();
+            proptest::prop_assert_eq!(sentence_end_candidates(&text), want);
         }
     }
 
