@@ -19,6 +19,7 @@
 pub mod bmp;
 pub mod fold;
 pub mod lang;
+pub mod langid;
 pub mod stem;
 pub mod stop;
 pub mod tokenizer;

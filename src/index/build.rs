@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
-use crate::analysis::{TRIGRAM_LANGUAGES, lang, tag_language};
+use crate::analysis::langid::{self, Census, Script};
+use crate::analysis::{TRIGRAM_LANGUAGES, tag_language};
 use crate::ingest::Parsed;
 use crate::model::Kind;
 use crate::schema::Fields;
@@ -14,34 +15,76 @@ use crate::search::hit::Span;
 /// Language used when nothing can be detected.
 pub const UNDETERMINED: &str = "und";
 
-/// Shortest passage (in bytes) whose detected language is trusted even when
-/// the detector is not confident; shorter ones fall back to the document's.
+/// Shortest passage (in bytes) whose identified language is trusted even
+/// when the detector is not confident, where the document's language cannot
+/// stand in (it is `und`, or the passage is in another script); shorter
+/// ones keep the document's.
 const MIN_DETECT_BYTES: usize = 24;
 
-/// Language of a whole document: given, else detected, else `und`.
-pub fn doc_lang(parsed: &Parsed) -> String {
-    if let Some(l) = &parsed.doc.lang {
-        return l.clone();
-    }
-    let sample = match parsed.passages.first() {
-        Some(p) if parsed.passages.len() == 1 => &parsed.doc.text[p.start..p.end],
-        _ => &parsed.doc.text,
-    };
-    lang::detect(sample).map_or(UNDETERMINED.to_string(), |d| d.lang.to_string())
+/// A document's language, and what its passages are compared with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocLang {
+    /// Given, else identified, else `und`.
+    pub lang: String,
+    /// Was it given in the input?
+    pub given: bool,
+    /// The dominant script of the sample it was identified on (`None` when
+    /// given, or when the sample has no letters).
+    pub script: Option<Script>,
 }
 
-/// Language of one passage: an article passage of a document whose language
-/// was given takes it; otherwise detection, falling back to the document's
-/// language when the passage is too short to judge.
-pub fn passage_lang(text: &str, kind: Kind, given: bool, doc_lang: &str) -> String {
-    if given && kind == Kind::Article {
-        return doc_lang.to_string();
+/// Language of a whole document: given, else identified on the first
+/// [`langid::SAMPLE_BYTES`] of its text from its first passage on, else
+/// `und`.
+pub fn doc_lang(parsed: &Parsed) -> DocLang {
+    if let Some(l) = &parsed.doc.lang {
+        return DocLang {
+            lang: l.clone(),
+            given: true,
+            script: None,
+        };
     }
-    match lang::detect(text) {
-        Some(d) if d.reliable || (text.len() >= MIN_DETECT_BYTES && doc_lang == UNDETERMINED) => {
-            d.lang.to_string()
+    let from = parsed.passages.first().map_or(0, |p| p.start);
+    let text = &parsed.doc.text[from..];
+    let census = Census::of(text);
+    DocLang {
+        lang: langid::identify_with(text, &census)
+            .map_or(UNDETERMINED, |d| d.lang)
+            .to_string(),
+        given: false,
+        script: census.dominant(),
+    }
+}
+
+/// Language of one passage of a document of several. Only a passage that
+/// can differ from its document is identified on its own: a quoted tweet,
+/// a passage of a document without a language, and (unless the document's
+/// language was given) a passage whose dominant script is not the
+/// document's. Any other takes the document's language, and so does one
+/// whose own identification is unsure and shorter than
+/// [`MIN_DETECT_BYTES`]. A passage in another script that cannot be
+/// identified is `und`.
+pub fn passage_lang(text: &str, kind: Kind, doc: &DocLang) -> String {
+    let und = doc.lang == UNDETERMINED;
+    if kind == Kind::Tweet || und {
+        return match langid::identify(text) {
+            Some(d) if d.reliable || (und && text.len() >= MIN_DETECT_BYTES) => d.lang,
+            _ => &doc.lang,
         }
-        _ => doc_lang.to_string(),
+        .to_string();
+    }
+    if doc.given {
+        return doc.lang.clone();
+    }
+    let census = Census::of(text);
+    match census.dominant() {
+        Some(script) if Some(script) != doc.script => match langid::identify_with(text, &census) {
+            Some(d) if d.reliable || text.len() >= MIN_DETECT_BYTES => d.lang,
+            Some(_) => &doc.lang,
+            None => UNDETERMINED,
+        }
+        .to_string(),
+        _ => doc.lang.clone(),
     }
 }
 
@@ -64,7 +107,9 @@ pub struct Laid {
 pub fn lay_out(parsed: &Parsed) -> (String, Vec<Laid>) {
     let doc = &parsed.doc;
     let dlang = doc_lang(parsed);
-    let given = doc.lang.is_some();
+    // The document was identified on its one passage (a given language
+    // wins over a quoted tweet's own, unless the document is the tweet).
+    let single = parsed.passages.len() == 1 && (!dlang.given || doc.kind == Kind::Tweet);
     let mut out = Vec::with_capacity(parsed.passages.len());
     let mut chars_before = 0usize;
     let mut last_byte = 0usize;
@@ -75,10 +120,10 @@ pub fn lay_out(parsed: &Parsed) -> (String, Vec<Laid>) {
         let char_start = chars_before;
         chars_before += char_len;
         last_byte = p.end;
-        let lang = if parsed.passages.len() == 1 && doc.kind == Kind::Tweet {
-            dlang.clone()
+        let lang = if single {
+            dlang.lang.clone()
         } else {
-            passage_lang(text, p.kind, given, &dlang)
+            passage_lang(text, p.kind, &dlang)
         };
         out.push(Laid {
             position: i,
@@ -87,7 +132,7 @@ pub fn lay_out(parsed: &Parsed) -> (String, Vec<Laid>) {
             char_len,
         });
     }
-    (dlang, out)
+    (dlang.lang, out)
 }
 
 /// One passage as `gazette passages` prints it (a JSON line; docs/JSON.md):
@@ -209,4 +254,97 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         out.push(d);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::ingest::{self, Format, Input, Record, RecordBody};
+
+    const ES: &str = "Ciudadanos y diputados a la espera de que Juan Guaidó pueda entrar a la Asamblea Nacional, mientras la Guardia Nacional bloquea el paso.";
+    const ES2: &str = "El presidente de la Asamblea Nacional denunció que los militares impidieron la entrada de los diputados al Palacio Federal Legislativo.";
+    const EN_TWEET: &str = "The National Assembly was the scene of a chaotic struggle for control today — Jane Doe (@janedoe) January 7, 2020";
+    const RU: &str =
+        "Национальное собрание сегодня стало ареной хаотичной борьбы за контроль над парламентом.";
+
+    fn parsed(body: &str, lang: Option<&str>) -> Parsed {
+        let mut v = serde_json::json!({"id": "a1", "title": "Guaidó", "body": body});
+        if let Some(l) = lang {
+            v["lang"] = l.into();
+        }
+        let input = Input {
+            path: None,
+            display: "t.jsonl".into(),
+            rel_id: None,
+            origin: "/x".into(),
+            gzip: false,
+            format: Format::JsonLines,
+        };
+        let record = Record {
+            input: Arc::new(input),
+            line: 1,
+            body: RecordBody::Json(v.to_string()),
+        };
+        ingest::parse(&record).unwrap()
+    }
+
+    fn langs(p: &Parsed) -> (String, Vec<String>) {
+        let (doc, laid) = lay_out(p);
+        (doc, laid.into_iter().map(|l| l.lang).collect())
+    }
+
+    #[test]
+    fn passages_take_their_documents_language() {
+        let p = parsed(&format!("{ES}\n{ES2}\nOK."), None);
+        assert_eq!(langs(&p), ("es".into(), vec!["es".into(); 3]));
+    }
+
+    #[test]
+    fn a_quoted_tweet_keeps_its_own_language() {
+        let p = parsed(&format!("{ES}\n{EN_TWEET}\n{ES2}"), None);
+        assert_eq!(p.passages[1].kind, Kind::Tweet);
+        assert_eq!(langs(&p).1, ["es", "en", "es"]);
+        // Also where the article's language is given.
+        let p = parsed(&format!("{ES}\n{EN_TWEET}\n{ES2}"), Some("es"));
+        assert_eq!(langs(&p).1, ["es", "en", "es"]);
+    }
+
+    #[test]
+    fn a_passage_in_another_script_is_identified() {
+        let p = parsed(&format!("{ES}\n{RU}\nΗ Εθνοσυνέλευση.\n{ES2}"), None);
+        assert_eq!(langs(&p).1, ["es", "ru", "el", "es"]);
+    }
+
+    #[test]
+    fn a_given_language_wins() {
+        let p = parsed(&format!("{ES}\n{RU}"), Some("pt"));
+        assert_eq!(langs(&p), ("pt".into(), vec!["pt".into(), "pt".into()]));
+        let p = parsed(ES, Some("pt"));
+        assert_eq!(langs(&p), ("pt".into(), vec!["pt".into()]));
+    }
+
+    #[test]
+    fn a_document_is_identified_on_a_bounded_sample() {
+        // The Russian paragraph lies past the sample: the document is
+        // Spanish, and the paragraph is identified on its own.
+        let body = format!("{ES}\n{ES2}\n{ES}\n{ES2}\n{RU}");
+        assert!(body.find(RU).unwrap() > langid::SAMPLE_BYTES);
+        let p = parsed(&body, None);
+        let d = doc_lang(&p);
+        assert_eq!((d.lang.as_str(), d.script), ("es", Some(Script::Latin)));
+        assert_eq!(langs(&p).1, ["es", "es", "es", "es", "ru"]);
+    }
+
+    #[test]
+    fn an_undetectable_passage_is_und() {
+        let p = parsed("2020-01-07 12:30\n—", None);
+        let (doc, laid) = langs(&p);
+        assert_eq!(doc, UNDETERMINED);
+        assert!(laid.iter().all(|l| l == UNDETERMINED), "{laid:?}");
+        // In another script than its document's, and unknown to whatlang.
+        let p = parsed(&format!("{ES}\nᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ"), None);
+        assert_eq!(langs(&p).1, ["es", UNDETERMINED]);
+    }
 }
