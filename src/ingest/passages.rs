@@ -22,6 +22,11 @@ use crate::model::{Day, Kind, Passage, TweetMeta};
 /// longest paragraphs (81–106 words) are split in two.
 pub const MAX_PASSAGE_WORDS: usize = 80;
 
+/// Longest paragraph ending with `:` that is joined to the paragraph it
+/// introduces: alone, a lead-in like "Guaido said:" has no content and wins
+/// on length normalization.
+pub const LEAD_IN_MAX_WORDS: usize = 6;
+
 /// How paragraphs are separated in a document's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -150,6 +155,26 @@ pub fn article_passages(text: &str, paras: &[(usize, usize)]) -> Vec<Passage> {
                 end: tweet.text_end,
                 tweet: Some(meta),
             });
+            i += 2;
+            continue;
+        }
+        // A short lead-in ("Guaido said:") is no passage of its own: it
+        // joins the paragraph it introduces, unless that paragraph starts a
+        // tweet (whose text must stay the tweet's own).
+        let next_is_tweet = |j: usize| {
+            signed[j].is_some()
+                || (j + 1 < paras.len()
+                    && signed[j + 1].is_some()
+                    && !ends_with_colon(text, paras[j]))
+        };
+        if i + 1 < paras.len()
+            && signed[i].is_none()
+            && ends_with_colon(text, paras[i])
+            && word_count_upto(&text[paras[i].0..paras[i].1], LEAD_IN_MAX_WORDS + 1)
+                <= LEAD_IN_MAX_WORDS
+            && !next_is_tweet(i + 1)
+        {
+            split_long(text, (paras[i].0, paras[i + 1].1), &mut out);
             i += 2;
             continue;
         }

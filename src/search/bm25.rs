@@ -198,7 +198,7 @@ fn length_cache(params: Bm25Params, average_fieldnorm: Score) -> LengthCache {
 }
 
 /// tantivy's `idf` (`src/query/bm25.rs`), which is not public.
-fn idf(doc_freq: u64, doc_count: u64) -> Score {
+pub(crate) fn idf(doc_freq: u64, doc_count: u64) -> Score {
     let x = ((doc_count.saturating_sub(doc_freq)) as Score + 0.5) / (doc_freq as Score + 0.5);
     (1.0 + x).ln()
 }

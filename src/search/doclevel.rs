@@ -156,7 +156,7 @@ impl Weight for DocLevelWeight {
 }
 
 /// A passage's position in its document, by doc id.
-trait Positions: Send + Sync + 'static {
+pub(crate) trait Positions: Send + Sync + 'static {
     fn get(&self, doc: DocId) -> Option<u64>;
 }
 
@@ -167,7 +167,7 @@ impl Positions for Column<u64> {
 }
 
 /// Walks the passages of the matching documents in doc id order.
-struct DocLevelScorer<P> {
+pub(crate) struct DocLevelScorer<P> {
     /// Matching first passages, ascending, with their scores.
     firsts: Vec<(DocId, Score)>,
     /// Index in `firsts` of the current passage's document.
@@ -178,7 +178,7 @@ struct DocLevelScorer<P> {
 }
 
 impl<P: Positions> DocLevelScorer<P> {
-    fn new(firsts: Vec<(DocId, Score)>, positions: P, max_doc: DocId) -> Self {
+    pub(crate) fn new(firsts: Vec<(DocId, Score)>, positions: P, max_doc: DocId) -> Self {
         let doc = firsts.first().map_or(TERMINATED, |f| f.0);
         DocLevelScorer {
             firsts,

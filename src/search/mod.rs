@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod bm25;
+pub mod docevidence;
 pub mod doclevel;
 pub mod highlight;
 pub mod hit;

@@ -26,6 +26,7 @@ use crate::analysis::{Analyzer, WordKind, fold, stop, tokenizer};
 use crate::model::{Day, Kind};
 use crate::schema::Fields;
 use crate::search::bm25::{Bm25Params, Bm25TermQuery};
+use crate::search::docevidence::DocEvidenceQuery;
 use crate::search::doclevel::DocLevelQuery;
 
 /// Weight of the title field beside the passage's own text: a passage that
@@ -81,6 +82,41 @@ pub fn bm25_params() -> Bm25Params {
     })
 }
 
+/// Weight of the document evidence beside the passage's own score: each
+/// passage gets this share of its whole document's BM25 over the query's
+/// words ([`DocEvidenceQuery`]). Tuned on ir-news-headlines and XQuAD-R
+/// (docs/RELEVANCE.md, "Document evidence").
+pub const DOC_WEIGHT: f32 = 2.0;
+/// BM25 k1 of the document evidence.
+pub const DOC_K1: f32 = 1.2;
+/// BM25 b of the document evidence.
+pub const DOC_B: f32 = 0.75;
+
+/// A non-negative number from the environment (experiments), else `default`.
+fn env_param(name: &str, default: f32) -> f32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse::<f32>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .unwrap_or(default)
+}
+
+/// [`DOC_WEIGHT`], unless `GAZETTE_DOC_WEIGHT` sets another (read once).
+pub fn doc_weight() -> f32 {
+    static W: OnceLock<f32> = OnceLock::new();
+    *W.get_or_init(|| env_param("GAZETTE_DOC_WEIGHT", DOC_WEIGHT))
+}
+
+/// [`DOC_K1`] and [`DOC_B`], unless `GAZETTE_DOC_K1` / `GAZETTE_DOC_B` set
+/// others (read once).
+pub fn doc_params() -> Bm25Params {
+    static P: OnceLock<Bm25Params> = OnceLock::new();
+    *P.get_or_init(|| Bm25Params {
+        k1: env_param("GAZETTE_DOC_K1", DOC_K1),
+        b: env_param("GAZETTE_DOC_B", DOC_B),
+    })
+}
+
 /// What to highlight in a passage.
 #[derive(Debug, Default, Clone)]
 pub struct HighlightSpec {
@@ -111,6 +147,9 @@ pub struct Compiler<'a> {
     structural: bool,
     /// Title matches of the positive words, added to the score of hits.
     title_boost: Vec<Box<dyn Query>>,
+    /// Terms of the positive words in the passage text, with their
+    /// weights, for the document evidence.
+    doc_terms: Vec<(Term, f32)>,
     /// The query's language, when its stop words are left out of the
     /// query (it has one, with a stop list, and the query other words).
     stop_lang: Option<&'static str>,
@@ -240,6 +279,7 @@ impl<'a> Compiler<'a> {
             warnings: Vec::new(),
             structural: false,
             title_boost: Vec::new(),
+            doc_terms: Vec::new(),
             stop_lang: None,
             required: false,
             keep_stop_words: false,
@@ -311,13 +351,24 @@ impl<'a> Compiler<'a> {
             return again.compile_with(text, shortcut);
         }
         let mut query = query.unwrap_or_else(|| Box::new(EmptyQuery));
+        let mut scoring: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !self.title_boost.is_empty() {
             let boost = should(std::mem::take(&mut self.title_boost));
             let boost = Box::new(DocLevelQuery::new(boost, self.fields.position));
-            query = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, query),
-                (Occur::Should, boosted(boost, TITLE_WEIGHT)),
-            ]));
+            scoring.push((Occur::Should, boosted(boost, TITLE_WEIGHT)));
+        }
+        let doc_weight = doc_weight();
+        if !self.doc_terms.is_empty() && doc_weight > 0.0 {
+            let evidence = DocEvidenceQuery::new(
+                std::mem::take(&mut self.doc_terms),
+                self.fields.position,
+                doc_params(),
+            );
+            scoring.push((Occur::Should, boosted(Box::new(evidence), doc_weight)));
+        }
+        if !scoring.is_empty() {
+            scoring.insert(0, (Occur::Must, query));
+            query = Box::new(BooleanQuery::new(scoring));
         }
         if self.spec.terms.is_empty()
             && self.spec.phrases.is_empty()
@@ -543,6 +594,12 @@ impl<'a> Compiler<'a> {
             let words: Vec<String> = units.iter().map(|u| u.exact[0].clone()).collect();
             if positive {
                 self.spec.phrases.push(words.clone());
+                if fields.len() == 1 && fields[0].0 == self.fields.body {
+                    // A phrase's document evidence: its words, as folded.
+                    let body = self.fields.body;
+                    self.doc_terms
+                        .extend(words.iter().map(|w| (Term::from_field_text(body, w), 1.0)));
+                }
             }
             let subs = fields
                 .iter()
@@ -644,6 +701,18 @@ impl<'a> Compiler<'a> {
             exact.chain(stemmed).chain(grams).collect()
         };
         self.boost_title(fields, positive, |title| should(terms(title, 1.0)));
+        if positive && fields.len() == 1 && fields[0].0 == body {
+            let t = |text: &String| Term::from_field_text(body, text);
+            self.doc_terms
+                .extend(unit.exact.iter().map(|e| (t(e), exact_weight)));
+            self.doc_terms
+                .extend(stems.iter().map(|s| (t(s), STEM_WEIGHT)));
+            self.doc_terms.extend(
+                grams
+                    .iter()
+                    .map(|g| (Term::from_field_text(body_gram, g), TRIGRAM_WEIGHT)),
+            );
+        }
         let clauses = fields
             .iter()
             .flat_map(|&(field, boost)| terms(field, boost))

@@ -162,11 +162,12 @@ fn eval_text_output_and_passage_unit() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     // For "Panthers", en-2's second passage ("The Panthers stayed at home.")
-    // is second, after es-1.
+    // is third, after es-1 and en-1: the short documents that are about the
+    // Panthers carry more document evidence than en-2, mostly about rain.
     assert!(text.contains("lang       n  mrr@10"), "{text}");
     assert!(text.contains("en         1  1.0000"), "{text}");
-    assert!(text.contains("es         1  0.5000"), "{text}");
-    assert!(text.contains("all        2  0.7500"), "{text}");
+    assert!(text.contains("es         1  0.3333"), "{text}");
+    assert!(text.contains("all        2  0.6667"), "{text}");
     assert!(text.contains("2 queries scored, 2 skipped"), "{text}");
 }
 

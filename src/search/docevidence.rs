@@ -1,0 +1,310 @@
+//! Document evidence: BM25 of the query's words over whole documents,
+//! given to each of the document's passages.
+//!
+//! A news article is relevant as a whole; its best paragraph is found
+//! inside it. gazette indexes one tantivy document per passage, with a
+//! document's passages consecutive in one segment (see
+//! [`crate::search::doclevel`]), so a document's statistics are those of
+//! its passages added up: a term's frequency in the document is the sum of
+//! its frequencies in the passages, the document's length the sum of the
+//! passages' lengths (their fieldnorms), a term's document frequency the
+//! number of distinct documents among its postings, N the number of first
+//! passages. [`DocEvidenceQuery`] computes that block join when its weight
+//! is built (one pass over each term's postings per segment, as the passage
+//! query makes), then scores every passage of a matching document with its
+//! document's BM25, with parameters of its own ([`doc_params`]): k1 and b
+//! suited to documents are not those suited to passages.
+//!
+//! Nothing is indexed twice: the index stays one set of postings, and the
+//! document statistics cost one more walk over the query terms' postings.
+
+use std::fmt;
+
+use rustc_hash::FxHashMap;
+use tantivy::index::SegmentId;
+use tantivy::postings::Postings;
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+use crate::search::bm25::{Bm25Params, idf};
+use crate::search::doclevel::DocLevelScorer;
+
+/// The passages of the documents containing any of the terms, each scored
+/// with its document's BM25 over the terms.
+#[derive(Clone)]
+pub struct DocEvidenceQuery {
+    /// Terms (of the passage text or its trigram field) with their weights.
+    terms: Vec<(Term, Score)>,
+    /// The passages' position field (indexed and fast).
+    position: Field,
+    params: Bm25Params,
+}
+
+impl fmt::Debug for DocEvidenceQuery {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "DocEvidence({:?}, k1={}, b={})",
+            self.terms, self.params.k1, self.params.b
+        )
+    }
+}
+
+impl DocEvidenceQuery {
+    /// A query over `terms`, each with its weight; `position` is the
+    /// passages' position field.
+    pub fn new(terms: Vec<(Term, Score)>, position: Field, params: Bm25Params) -> Self {
+        DocEvidenceQuery {
+            terms,
+            position,
+            params,
+        }
+    }
+}
+
+/// One term's frequency in each document of a segment that contains it:
+/// `(first passage, summed frequency)`, ascending.
+type DocFreqs = Vec<(DocId, u32)>;
+
+/// Passage `d`'s document: its first passage.
+fn first_of(positions: &tantivy::columnar::Column<u64>, d: DocId) -> DocId {
+    let p = positions.first(d).unwrap_or(0);
+    d.saturating_sub(u32::try_from(p).unwrap_or(u32::MAX))
+}
+
+/// Each term's documents in one segment.
+fn segment_doc_freqs(
+    reader: &SegmentReader,
+    terms: &[(Term, Score)],
+    position: &str,
+) -> tantivy::Result<Vec<DocFreqs>> {
+    let positions = reader.fast_fields().u64(position)?;
+    let alive = reader.alive_bitset();
+    let mut out = Vec::with_capacity(terms.len());
+    for (term, _) in terms {
+        let mut list: DocFreqs = Vec::new();
+        let inverted = reader.inverted_index(term.field())?;
+        if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::WithFreqs)? {
+            let mut d = postings.doc();
+            while d != TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(d)) {
+                    let first = first_of(&positions, d);
+                    let tf = postings.term_freq();
+                    match list.last_mut() {
+                        Some((f, t)) if *f == first => *t += tf,
+                        _ => list.push((first, tf)),
+                    }
+                }
+                d = postings.advance();
+            }
+        }
+        out.push(list);
+    }
+    Ok(out)
+}
+
+/// The length of `field` in the document starting at `first`: the sum of
+/// its passages' fieldnorms.
+fn doc_length(
+    norms: &tantivy::fieldnorm::FieldNormReader,
+    positions: &tantivy::columnar::Column<u64>,
+    first: DocId,
+    max_doc: DocId,
+) -> u64 {
+    let mut total = 0u64;
+    let mut d = first;
+    while d < max_doc && positions.first(d) == Some(u64::from(d - first)) {
+        total += u64::from(norms.fieldnorm(d));
+        d += 1;
+    }
+    total
+}
+
+impl Query for DocEvidenceQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let EnableScoring::Enabled {
+            searcher,
+            statistics_provider,
+        } = enable_scoring
+        else {
+            // Only ever a scoring clause beside the passage query.
+            return Ok(Box::new(DocEvidenceWeight {
+                segments: Vec::new(),
+                position: String::new(),
+            }));
+        };
+        let schema = enable_scoring.schema();
+        let position = schema.get_field_name(self.position).to_string();
+        let documents = statistics_provider
+            .doc_freq(&Term::from_field_u64(self.position, 0))?
+            .max(1);
+        let mut per_segment = Vec::with_capacity(searcher.segment_readers().len());
+        let mut doc_freq = vec![0u64; self.terms.len()];
+        for reader in searcher.segment_readers() {
+            let lists = segment_doc_freqs(reader, &self.terms, &position)?;
+            for (n, list) in doc_freq.iter_mut().zip(&lists) {
+                *n += list.len() as u64;
+            }
+            per_segment.push(lists);
+        }
+        // Per term: idf · (k1 + 1) · weight, and its field's average
+        // document length.
+        let mut term_weights = Vec::with_capacity(self.terms.len());
+        for ((term, boost), n) in self.terms.iter().zip(&doc_freq) {
+            let tokens = statistics_provider.total_num_tokens(term.field())?;
+            let avg = (tokens as Score / documents as Score).max(1.0);
+            term_weights.push((
+                idf(*n, documents) * (1.0 + self.params.k1) * boost,
+                avg,
+                term.field(),
+            ));
+        }
+        let (k1, b) = (self.params.k1, self.params.b);
+        let mut segments = Vec::with_capacity(per_segment.len());
+        for (reader, lists) in searcher.segment_readers().iter().zip(per_segment) {
+            if lists.iter().all(Vec::is_empty) {
+                continue;
+            }
+            let positions = reader.fast_fields().u64(&position)?;
+            let max_doc = reader.max_doc();
+            let mut norms: FxHashMap<Field, tantivy::fieldnorm::FieldNormReader> =
+                FxHashMap::default();
+            let mut lengths: FxHashMap<(Field, DocId), u64> = FxHashMap::default();
+            let mut scores: FxHashMap<DocId, Score> = FxHashMap::default();
+            for (list, &(weight, avg, field)) in lists.iter().zip(&term_weights) {
+                if list.is_empty() {
+                    continue;
+                }
+                if let std::collections::hash_map::Entry::Vacant(e) = norms.entry(field) {
+                    e.insert(reader.get_fieldnorms_reader(field)?);
+                }
+                let norm = &norms[&field];
+                for &(first, tf) in list {
+                    let dl = *lengths
+                        .entry((field, first))
+                        .or_insert_with(|| doc_length(norm, &positions, first, max_doc));
+                    let tf = tf as Score;
+                    let s = weight * tf / (tf + k1 * (1.0 - b + b * dl as Score / avg));
+                    *scores.entry(first).or_insert(0.0) += s;
+                }
+            }
+            let mut firsts: Vec<(DocId, Score)> = scores.into_iter().collect();
+            firsts.sort_unstable_by_key(|f| f.0);
+            segments.push((reader.segment_id(), firsts));
+        }
+        Ok(Box::new(DocEvidenceWeight { segments, position }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (term, _) in &self.terms {
+            visitor(term, false);
+        }
+    }
+}
+
+struct DocEvidenceWeight {
+    /// Per segment: its matching documents' first passages, ascending, with
+    /// the documents' scores.
+    segments: Vec<(SegmentId, Vec<(DocId, Score)>)>,
+    /// Name of the position fast field.
+    position: String,
+}
+
+impl DocEvidenceWeight {
+    fn firsts(&self, reader: &SegmentReader) -> Option<&[(DocId, Score)]> {
+        self.segments
+            .iter()
+            .find(|(id, _)| *id == reader.segment_id())
+            .map(|(_, f)| f.as_slice())
+    }
+}
+
+impl Weight for DocEvidenceWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let Some(firsts) = self.firsts(reader) else {
+            return Ok(Box::new(EmptyScorer));
+        };
+        let positions = reader.fast_fields().u64(&self.position)?;
+        let firsts = firsts.iter().map(|&(d, s)| (d, s * boost)).collect();
+        Ok(Box::new(DocLevelScorer::new(
+            firsts,
+            positions,
+            reader.max_doc(),
+        )))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let positions = reader.fast_fields().u64(&self.position)?;
+        let first = first_of(&positions, doc);
+        let score = self
+            .firsts(reader)
+            .and_then(|f| f.binary_search_by_key(&first, |x| x.0).ok().map(|i| f[i].1))
+            .unwrap_or(0.0);
+        let mut e = Explanation::new("BM25 of the query's words over the whole document", score);
+        e.add_const("first passage", first as Score);
+        Ok(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::schema::{FAST, INDEXED, Schema, TEXT};
+    use tantivy::{Index, TantivyDocument};
+
+    use super::*;
+
+    /// BM25 of one term, written out.
+    fn bm25(tf: f32, dl: f32, avgdl: f32, df: f32, n: f32, p: Bm25Params) -> f32 {
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        idf * (p.k1 + 1.0) * tf / (tf + p.k1 * (1.0 - p.b + p.b * dl / avgdl))
+    }
+
+    #[test]
+    fn passages_score_with_their_whole_documents_statistics() {
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let position = b.add_u64_field("position", INDEXED | FAST);
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // Documents of passages: A = 2 passages with "apple" twice in all
+        // (4 words), B = 1 passage (1 word), C = no apple (2 words).
+        let docs: [&[&str]; 3] = [&["apple pie", "apple tart"], &["apple"], &["pear jam"]];
+        for passages in docs {
+            let batch: Vec<_> = passages
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let mut d = TantivyDocument::new();
+                    d.add_text(body, text);
+                    d.add_u64(position, i as u64);
+                    tantivy::indexer::UserOperation::Add(d)
+                })
+                .collect();
+            w.run(batch).unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let params = Bm25Params { k1: 1.2, b: 0.75 };
+        let q = DocEvidenceQuery::new(
+            vec![(Term::from_field_text(body, "apple"), 1.0)],
+            position,
+            params,
+        );
+        let mut got = searcher
+            .search(&q, &TopDocs::with_limit(10).order_by_score())
+            .unwrap();
+        got.sort_by_key(|(_, a)| a.doc_id);
+        let got: Vec<(u32, f32)> = got.iter().map(|(s, a)| (a.doc_id, *s)).collect();
+        // N = 3 documents, df = 2, avgdl = 7 words / 3 documents.
+        let avgdl = 7.0 / 3.0;
+        let a = bm25(2.0, 4.0, avgdl, 2.0, 3.0, params);
+        let b = bm25(1.0, 1.0, avgdl, 2.0, 3.0, params);
+        assert_eq!(got.len(), 3, "both passages of A and B's one: {got:?}");
+        assert_eq!((got[0].0, got[1].0, got[2].0), (0, 1, 2));
+        for ((_, s), want) in got.iter().zip([a, a, b]) {
+            assert!((s - want).abs() < 1e-5, "{s} != {want}");
+        }
+    }
+}
