@@ -39,6 +39,11 @@ pub struct DocEvidenceQuery {
     /// The passages' position field (indexed and fast).
     position: Field,
     params: Bm25Params,
+    /// The parameters of a document of one passage (a tweet, a sentence):
+    /// the passage's own, so that its evidence is its passage score again,
+    /// in proportion, and one-passage documents rank among themselves as
+    /// the passage query alone ranks them.
+    single: Bm25Params,
 }
 
 impl fmt::Debug for DocEvidenceQuery {
@@ -53,12 +58,19 @@ impl fmt::Debug for DocEvidenceQuery {
 
 impl DocEvidenceQuery {
     /// A query over `terms`, each with its weight; `position` is the
-    /// passages' position field.
-    pub fn new(terms: Vec<(Term, Score)>, position: Field, params: Bm25Params) -> Self {
+    /// passages' position field; `params` score documents of several
+    /// passages, `single` documents of one.
+    pub fn new(
+        terms: Vec<(Term, Score)>,
+        position: Field,
+        params: Bm25Params,
+        single: Bm25Params,
+    ) -> Self {
         DocEvidenceQuery {
             terms,
             position,
             params,
+            single,
         }
     }
 }
@@ -104,21 +116,21 @@ fn segment_doc_freqs(
     Ok(out)
 }
 
-/// The length of `field` in the document starting at `first`: the sum of
-/// its passages' fieldnorms.
+/// The length of `field` in the document starting at `first` (the sum of
+/// its passages' fieldnorms) and its number of passages.
 fn doc_length(
     norms: &tantivy::fieldnorm::FieldNormReader,
     positions: &tantivy::columnar::Column<u64>,
     first: DocId,
     max_doc: DocId,
-) -> u64 {
+) -> (u64, u32) {
     let mut total = 0u64;
     let mut d = first;
     while d < max_doc && positions.first(d) == Some(u64::from(d - first)) {
         total += u64::from(norms.fieldnorm(d));
         d += 1;
     }
-    total
+    (total, d - first)
 }
 
 impl Query for DocEvidenceQuery {
@@ -154,13 +166,8 @@ impl Query for DocEvidenceQuery {
         for ((term, boost), n) in self.terms.iter().zip(&doc_freq) {
             let tokens = statistics_provider.total_num_tokens(term.field())?;
             let avg = (tokens as Score / documents as Score).max(1.0);
-            term_weights.push((
-                idf(*n, documents) * (1.0 + self.params.k1) * boost,
-                avg,
-                term.field(),
-            ));
+            term_weights.push((idf(*n, documents) * boost, avg, term.field()));
         }
-        let (k1, b) = (self.params.k1, self.params.b);
         let mut segments = Vec::with_capacity(per_segment.len());
         for (reader, lists) in searcher.segment_readers().iter().zip(per_segment) {
             if lists.iter().all(Vec::is_empty) {
@@ -170,7 +177,7 @@ impl Query for DocEvidenceQuery {
             let max_doc = reader.max_doc();
             let mut norms: FxHashMap<Field, tantivy::fieldnorm::FieldNormReader> =
                 FxHashMap::default();
-            let mut lengths: FxHashMap<(Field, DocId), u64> = FxHashMap::default();
+            let mut lengths: FxHashMap<(Field, DocId), (u64, u32)> = FxHashMap::default();
             let mut scores: FxHashMap<DocId, Score> = FxHashMap::default();
             for (list, &(weight, avg, field)) in lists.iter().zip(&term_weights) {
                 if list.is_empty() {
@@ -181,11 +188,17 @@ impl Query for DocEvidenceQuery {
                 }
                 let norm = &norms[&field];
                 for &(first, tf) in list {
-                    let dl = *lengths
+                    let (dl, passages) = *lengths
                         .entry((field, first))
                         .or_insert_with(|| doc_length(norm, &positions, first, max_doc));
+                    let Bm25Params { k1, b } = if passages == 1 {
+                        self.single
+                    } else {
+                        self.params
+                    };
                     let tf = tf as Score;
-                    let s = weight * tf / (tf + k1 * (1.0 - b + b * dl as Score / avg));
+                    let s =
+                        weight * (k1 + 1.0) * tf / (tf + k1 * (1.0 - b + b * dl as Score / avg));
                     *scores.entry(first).or_insert(0.0) += s;
                 }
             }
@@ -291,6 +304,7 @@ mod tests {
             vec![(Term::from_field_text(body, "apple"), 1.0)],
             position,
             params,
+            Bm25Params { k1: 0.4, b: 0.75 },
         );
         let mut got = searcher
             .search(&q, &TopDocs::with_limit(10).order_by_score())
@@ -300,7 +314,8 @@ mod tests {
         // N = 3 documents, df = 2, avgdl = 7 words / 3 documents.
         let avgdl = 7.0 / 3.0;
         let a = bm25(2.0, 4.0, avgdl, 2.0, 3.0, params);
-        let b = bm25(1.0, 1.0, avgdl, 2.0, 3.0, params);
+        // B has one passage: scored with the passage parameters.
+        let b = bm25(1.0, 1.0, avgdl, 2.0, 3.0, Bm25Params { k1: 0.4, b: 0.75 });
         assert_eq!(got.len(), 3, "both passages of A and B's one: {got:?}");
         assert_eq!((got[0].0, got[1].0, got[2].0), (0, 1, 2));
         for ((_, s), want) in got.iter().zip([a, a, b]) {

@@ -363,6 +363,7 @@ impl<'a> Compiler<'a> {
                 std::mem::take(&mut self.doc_terms),
                 self.fields.position,
                 doc_params(),
+                bm25_params(),
             );
             scoring.push((Occur::Should, boosted(Box::new(evidence), doc_weight)));
         }
