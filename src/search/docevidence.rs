@@ -20,7 +20,8 @@
 
 use std::fmt;
 
-use rustc_hash::FxHashMap;
+use std::sync::{Arc, Mutex};
+
 use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
@@ -85,13 +86,79 @@ fn first_of(positions: &tantivy::columnar::Column<u64>, d: DocId) -> DocId {
     d.saturating_sub(u32::try_from(p).unwrap_or(u32::MAX))
 }
 
+/// A segment's documents, laid out once and shared by every query (a
+/// segment never changes): each passage's first passage, each document's
+/// number of passages, and its length per field, computed when first
+/// asked for.
+struct Layout {
+    /// Per passage: its document's first passage.
+    first: Vec<DocId>,
+    /// Per first passage: the document's number of passages (0 elsewhere).
+    passages: Vec<u32>,
+    /// Per field: per first passage, the sum of its passages' fieldnorms.
+    lengths: Mutex<Vec<(Field, Arc<Vec<u32>>)>>,
+}
+
+/// Layouts of recently searched segments.
+static LAYOUTS: Mutex<Vec<(SegmentId, Arc<Layout>)>> = Mutex::new(Vec::new());
+/// Segments whose layouts are kept (a few MB each at most).
+const MAX_LAYOUTS: usize = 64;
+
+impl Layout {
+    fn of(reader: &SegmentReader, position: &str) -> tantivy::Result<Arc<Layout>> {
+        let id = reader.segment_id();
+        if let Some((_, l)) = lock(&LAYOUTS).iter().find(|(s, _)| *s == id) {
+            return Ok(l.clone());
+        }
+        let positions = reader.fast_fields().u64(position)?;
+        let max_doc = reader.max_doc();
+        let mut first = Vec::with_capacity(max_doc as usize);
+        let mut passages = vec![0u32; max_doc as usize];
+        for d in 0..max_doc {
+            let f = first_of(&positions, d).min(d);
+            first.push(f);
+            passages[f as usize] += 1;
+        }
+        let layout = Arc::new(Layout {
+            first,
+            passages,
+            lengths: Mutex::new(Vec::new()),
+        });
+        let mut all = lock(&LAYOUTS);
+        if all.len() >= MAX_LAYOUTS {
+            all.remove(0);
+        }
+        all.push((id, layout.clone()));
+        Ok(layout)
+    }
+
+    /// Per first passage, the document's length in `field`.
+    fn lengths(&self, reader: &SegmentReader, field: Field) -> tantivy::Result<Arc<Vec<u32>>> {
+        if let Some((_, l)) = lock(&self.lengths).iter().find(|(f, _)| *f == field) {
+            return Ok(l.clone());
+        }
+        let norms = reader.get_fieldnorms_reader(field)?;
+        let mut lengths = vec![0u32; self.first.len()];
+        for (d, &f) in self.first.iter().enumerate() {
+            lengths[f as usize] = lengths[f as usize].saturating_add(norms.fieldnorm(d as DocId));
+        }
+        let lengths = Arc::new(lengths);
+        lock(&self.lengths).push((field, lengths.clone()));
+        Ok(lengths)
+    }
+}
+
+/// A lock, whatever a panicking holder left (the data are caches).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Each term's documents in one segment.
 fn segment_doc_freqs(
     reader: &SegmentReader,
     terms: &[(Term, Score)],
-    position: &str,
+    layout: &Layout,
 ) -> tantivy::Result<Vec<DocFreqs>> {
-    let positions = reader.fast_fields().u64(position)?;
     let alive = reader.alive_bitset();
     let mut out = Vec::with_capacity(terms.len());
     for (term, _) in terms {
@@ -101,7 +168,7 @@ fn segment_doc_freqs(
             let mut d = postings.doc();
             while d != TERMINATED {
                 if alive.is_none_or(|a| a.is_alive(d)) {
-                    let first = first_of(&positions, d);
+                    let first = layout.first[d as usize];
                     let tf = postings.term_freq();
                     match list.last_mut() {
                         Some((f, t)) if *f == first => *t += tf,
@@ -114,23 +181,6 @@ fn segment_doc_freqs(
         out.push(list);
     }
     Ok(out)
-}
-
-/// The length of `field` in the document starting at `first` (the sum of
-/// its passages' fieldnorms) and its number of passages.
-fn doc_length(
-    norms: &tantivy::fieldnorm::FieldNormReader,
-    positions: &tantivy::columnar::Column<u64>,
-    first: DocId,
-    max_doc: DocId,
-) -> (u64, u32) {
-    let mut total = 0u64;
-    let mut d = first;
-    while d < max_doc && positions.first(d) == Some(u64::from(d - first)) {
-        total += u64::from(norms.fieldnorm(d));
-        d += 1;
-    }
-    (total, d - first)
 }
 
 impl Query for DocEvidenceQuery {
@@ -153,8 +203,11 @@ impl Query for DocEvidenceQuery {
             .max(1);
         let mut per_segment = Vec::with_capacity(searcher.segment_readers().len());
         let mut doc_freq = vec![0u64; self.terms.len()];
+        let mut layouts = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
-            let lists = segment_doc_freqs(reader, &self.terms, &position)?;
+            let layout = Layout::of(reader, &position)?;
+            let lists = segment_doc_freqs(reader, &self.terms, &layout)?;
+            layouts.push(layout);
             for (n, list) in doc_freq.iter_mut().zip(&lists) {
                 *n += list.len() as u64;
             }
@@ -169,41 +222,39 @@ impl Query for DocEvidenceQuery {
             term_weights.push((idf(*n, documents) * boost, avg, term.field()));
         }
         let mut segments = Vec::with_capacity(per_segment.len());
-        for (reader, lists) in searcher.segment_readers().iter().zip(per_segment) {
+        let readers = searcher.segment_readers().iter().zip(&layouts);
+        for ((reader, layout), lists) in readers.zip(per_segment) {
             if lists.iter().all(Vec::is_empty) {
                 continue;
             }
-            let positions = reader.fast_fields().u64(&position)?;
-            let max_doc = reader.max_doc();
-            let mut norms: FxHashMap<Field, tantivy::fieldnorm::FieldNormReader> =
-                FxHashMap::default();
-            let mut lengths: FxHashMap<(Field, DocId), (u64, u32)> = FxHashMap::default();
-            let mut scores: FxHashMap<DocId, Score> = FxHashMap::default();
+            let mut scores: Vec<(DocId, Score)> = Vec::new();
             for (list, &(weight, avg, field)) in lists.iter().zip(&term_weights) {
                 if list.is_empty() {
                     continue;
                 }
-                if let std::collections::hash_map::Entry::Vacant(e) = norms.entry(field) {
-                    e.insert(reader.get_fieldnorms_reader(field)?);
-                }
-                let norm = &norms[&field];
+                let lengths = layout.lengths(reader, field)?;
                 for &(first, tf) in list {
-                    let (dl, passages) = *lengths
-                        .entry((field, first))
-                        .or_insert_with(|| doc_length(norm, &positions, first, max_doc));
-                    let Bm25Params { k1, b } = if passages == 1 {
+                    let dl = lengths[first as usize] as Score;
+                    let Bm25Params { k1, b } = if layout.passages[first as usize] == 1 {
                         self.single
                     } else {
                         self.params
                     };
                     let tf = tf as Score;
-                    let s =
-                        weight * (k1 + 1.0) * tf / (tf + k1 * (1.0 - b + b * dl as Score / avg));
-                    *scores.entry(first).or_insert(0.0) += s;
+                    scores.push((
+                        first,
+                        weight * (k1 + 1.0) * tf / (tf + k1 * (1.0 - b + b * dl / avg)),
+                    ));
                 }
             }
-            let mut firsts: Vec<(DocId, Score)> = scores.into_iter().collect();
-            firsts.sort_unstable_by_key(|f| f.0);
+            scores.sort_unstable_by_key(|f| f.0);
+            let mut firsts: Vec<(DocId, Score)> = Vec::with_capacity(scores.len());
+            for (d, sc) in scores {
+                match firsts.last_mut() {
+                    Some((f, total)) if *f == d => *total += sc,
+                    _ => firsts.push((d, sc)),
+                }
+            }
             segments.push((reader.segment_id(), firsts));
         }
         Ok(Box::new(DocEvidenceWeight { segments, position }))
