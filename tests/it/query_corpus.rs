@@ -518,3 +518,34 @@ fn a_document_stays_in_one_segment_and_per_article_counts_it_once() {
         assert_eq!(answer.hits.len(), 2, "{:?}", ids(answer));
     }
 }
+
+#[test]
+fn a_lead_in_joins_its_paragraph_and_does_not_outrank_content() {
+    let idx = TestIndex::corpus();
+    // "Guaido said:" introduces the next paragraph: one passage with it.
+    let resp = idx.query("mobilize", &[]);
+    assert_eq!(ids(&resp), [format!("{DOC1}#25")]);
+    assert!(
+        resp.hits[0]
+            .passage
+            .text
+            .starts_with("Guaido said:\n\nLet’s mobilize on the streets"),
+        "{:?}",
+        resp.hits[0].passage.text
+    );
+    // Alone it ranked third for "Guaidó" on length normalization; now the
+    // two quoted tweets, then paragraphs with content, all of the article
+    // that is about Guaidó blocked from the Assembly.
+    let resp = idx.query("Guaidó", &["--limit", "6"]);
+    assert_eq!(
+        ids(&resp),
+        [
+            format!("{DOC1}#10"),
+            format!("{DOC1}#12"),
+            format!("{DOC1}#7"),
+            format!("{DOC1}#18"),
+            format!("{DOC1}#11"),
+            format!("{DOC1}#23"),
+        ]
+    );
+}
