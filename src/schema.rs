@@ -1,8 +1,9 @@
 //! Every field of the index and its options, in one place.
 //!
-//! One tantivy document is one passage; the document-level values (title,
-//! date, source, …) are repeated on each of its passages so a hit needs one
-//! stored-document read.
+//! One tantivy document is one passage, a document's passages consecutive
+//! in one segment. The document-level values (title, date, source, …) are
+//! stored once, on its first passage (`position` 0), where a hit reads
+//! them; a passage's id is its document's id and its position.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -12,19 +13,17 @@ use crate::analysis::{ANALYZER, TRIGRAM_ANALYZER};
 
 /// Version of the schema and analysis; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to every field.
 #[derive(Debug, Clone)]
 pub struct Fields {
-    /// `doc_id#n`: unique passage id (stored only: nothing looks a passage up
-    /// by it, and indexing it put one term per passage in the dictionary).
-    pub passage_id: Field,
     /// Document id (deletes and updates go through it).
     pub doc_id: Field,
     /// Passage kind: `article` or `tweet`.
     pub kind: Field,
-    /// Document kind.
+    /// Document kind (stored on the first passage only, as the other
+    /// `doc_*` values, the title, source and url).
     pub doc_kind: Field,
     /// Passage language (filter and stats).
     pub lang: Field,
@@ -92,7 +91,6 @@ fn trigram_indexing() -> TextOptions {
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fields = Fields {
-        passage_id: b.add_text_field("passage_id", STORED),
         doc_id: b.add_text_field("doc_id", STRING | STORED | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         doc_kind: b.add_text_field("doc_kind", STORED),
@@ -126,7 +124,6 @@ impl Fields {
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
-            passage_id: f("passage_id")?,
             doc_id: f("doc_id")?,
             kind: f("kind")?,
             doc_kind: f("doc_kind")?,

@@ -198,18 +198,28 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         let text = &doc.text[p.start..p.end];
         let (plang, char_start, char_len) = (l.lang, l.char_start, l.char_len);
         let mut d = TantivyDocument::default();
-        d.add_text(f.passage_id, format!("{}#{i}", doc.id));
         d.add_text(f.doc_id, &doc.id);
         d.add_text(f.kind, p.kind.as_str());
-        d.add_text(f.doc_kind, doc.kind.as_str());
         d.add_text(f.lang, &plang);
-        d.add_text(f.doc_lang, &dlang);
-        if let (Some(title), Some(tagged)) = (&doc.title, &tagged_title) {
-            d.add_text(f.title_text, title);
-            // Indexed once per document, on its first passage: a passage
-            // gets its title's score through search::doclevel.
-            if i == 0 {
+        if i == 0 {
+            // The document's own values are stored once, on its first
+            // passage (a hit reads them there), and its title indexed
+            // once: a passage gets its title's score through
+            // search::doclevel.
+            d.add_text(f.doc_kind, doc.kind.as_str());
+            d.add_text(f.doc_lang, &dlang);
+            if let (Some(title), Some(tagged)) = (&doc.title, &tagged_title) {
+                d.add_text(f.title_text, title);
                 d.add_text(f.title, tagged);
+            }
+            if let Some(day) = doc.date {
+                d.add_i64(f.doc_date, day.days());
+            }
+            if let Some(s) = &doc.source {
+                d.add_text(f.source, s);
+            }
+            if let Some(u) = &doc.url {
+                d.add_text(f.url, u);
             }
         }
         let tagged = tag_language(&plang, text);
@@ -222,15 +232,6 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         let date = tweet.and_then(|t| t.date).or(doc.date);
         if let Some(day) = date {
             d.add_i64(f.date, day.days());
-        }
-        if let Some(day) = doc.date {
-            d.add_i64(f.doc_date, day.days());
-        }
-        if let Some(s) = &doc.source {
-            d.add_text(f.source, s);
-        }
-        if let Some(u) = &doc.url {
-            d.add_text(f.url, u);
         }
         let author = tweet
             .and_then(|t| t.author.as_deref())

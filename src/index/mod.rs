@@ -88,13 +88,29 @@ pub fn open_or_create(dir: &Path) -> Result<GazetteIndex> {
     })
     .expect("serializable");
     write_atomic(&dir.join(MARKER), marker.as_bytes())?;
-    let index = Index::create(directory, schema, tantivy::IndexSettings::default())?;
+    let index = Index::create(directory, schema, store_settings())?;
     crate::analysis::register(&index);
     Ok(GazetteIndex {
         index,
         fields,
         path: dir.to_path_buf(),
     })
+}
+
+/// The stored passages' compression: zstd (level 3) in 64 KiB blocks.
+/// Measured on the news + tweets mix (673,038 passages, one run each,
+/// `examples/index_space.rs` and `du` after `optimize`): lz4 in tantivy's
+/// 16 KiB blocks 266 MB, zstd 16 KiB 221 MB, zstd 64 KiB 214 MB, zstd
+/// level 9 in 64 KiB 209 MB (and the slowest to index); a hit decompresses
+/// one block (BENCHMARKS.md).
+fn store_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 64 << 10,
+        ..tantivy::IndexSettings::default()
+    }
 }
 
 /// Opens the index in `dir` for a rebuild: like [`open_or_create`], but an

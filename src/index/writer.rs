@@ -120,7 +120,14 @@ pub fn open_writer(index: &GazetteIndex, opts: &IndexOptions) -> Result<IndexWri
     let memory = opts.memory.max((threads * 16) << 20);
     loop {
         match index.index.writer_with_num_threads(threads, memory) {
-            Ok(w) => return Ok(w),
+            Ok(w) => {
+                // A run killed before its commit leaves files that no
+                // commit refers to (a segment, a `.del` file); this run's
+                // commit could want the same names (opstamps restart from
+                // the last commit's), so they go first.
+                w.garbage_collect_files().wait()?;
+                return Ok(w);
+            }
             Err(tantivy::TantivyError::LockFailure(..)) if opts.wait => {
                 std::thread::sleep(Duration::from_millis(200))
             }

@@ -143,12 +143,23 @@ impl Engine {
         let mut out = Vec::with_capacity(hits.len());
         for (i, (score, addr)) in hits.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
+            // The document's values are stored on its first passage.
+            let position = doc
+                .get_first(f.position)
+                .and_then(|v| v.as_u64())
+                .and_then(|p| u32::try_from(p).ok())
+                .filter(|&p| p > 0 && p <= addr.doc_id);
+            let first: Option<TantivyDocument> = match position {
+                Some(p) => Some(searcher.doc(DocAddress::new(addr.segment_ord, addr.doc_id - p))?),
+                None => None,
+            };
             let key = (
                 searcher.segment_reader(addr.segment_ord).segment_id(),
                 addr.doc_id,
             );
             out.push(self.hit(
                 &doc,
+                first.as_ref().unwrap_or(&doc),
                 key,
                 req.offset + i + 1,
                 score,
@@ -294,9 +305,12 @@ impl Engine {
         Ok(keys)
     }
 
+    /// The hit of the passage `doc`, whose document's first passage is
+    /// `first` (`doc` itself when it is the first).
     fn hit(
         &self,
         doc: &TantivyDocument,
+        first: &TantivyDocument,
         key: (tantivy::index::SegmentId, tantivy::DocId),
         rank: usize,
         score: f32,
@@ -304,8 +318,10 @@ impl Engine {
     ) -> Hit {
         let f = &self.index.fields;
         let s = |field| str_of(doc, field);
+        let first_s = |field| str_of(first, field);
         let u = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
         let text = s(f.text).unwrap_or_default();
+        let doc_id = s(f.doc_id).unwrap_or_default();
         let plang = s(f.lang).unwrap_or_else(|| "und".into());
         let highlights = match (spec, &self.passages) {
             (None, _) => Vec::new(),
@@ -316,13 +332,10 @@ impl Engine {
             }
         };
         let tweet: Option<TweetMeta> = s(f.tweet).and_then(|j| serde_json::from_str(&j).ok());
-        let kind = |field| {
-            s(field)
-                .and_then(|k| Kind::parse(&k))
-                .unwrap_or(Kind::Article)
-        };
+        let kind = |k: Option<String>| k.and_then(|k| Kind::parse(&k)).unwrap_or(Kind::Article);
         let day = |field| {
-            doc.get_first(field)
+            first
+                .get_first(field)
                 .and_then(|v| v.as_i64())
                 .and_then(Day::from_days)
                 .map(|d| d.to_string())
@@ -331,8 +344,8 @@ impl Engine {
             rank,
             score,
             passage: PassageOut {
-                id: s(f.passage_id).unwrap_or_default(),
-                kind: kind(f.kind),
+                id: format!("{doc_id}#{}", u(f.position)),
+                kind: kind(s(f.kind)),
                 lang: plang,
                 text,
                 offset: Span {
@@ -344,13 +357,13 @@ impl Engine {
                 highlights,
             },
             doc: DocOut {
-                id: s(f.doc_id).unwrap_or_default(),
-                kind: kind(f.doc_kind),
-                title: s(f.title_text),
+                id: doc_id,
+                kind: kind(first_s(f.doc_kind)),
+                title: first_s(f.title_text),
                 date: day(f.doc_date),
-                source: s(f.source),
-                url: s(f.url),
-                lang: s(f.doc_lang).unwrap_or_else(|| "und".into()),
+                source: first_s(f.source),
+                url: first_s(f.url),
+                lang: first_s(f.doc_lang).unwrap_or_else(|| "und".into()),
             },
             tweet,
         }
