@@ -12,7 +12,7 @@ use crate::analysis::{ANALYZER, TRIGRAM_ANALYZER};
 
 /// Version of the schema and analysis; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to every field.
 #[derive(Debug, Clone)]
@@ -22,11 +22,11 @@ pub struct Fields {
     pub passage_id: Field,
     /// Document id (deletes and updates go through it).
     pub doc_id: Field,
-    /// Passage kind: `article` or `tweet`.
+    /// Passage kind: `article` or `tweet` (fast: the `kind` facet).
     pub kind: Field,
     /// Document kind.
     pub doc_kind: Field,
-    /// Passage language (filter and stats).
+    /// Passage language (filter, stats, and fast: the `lang` facet).
     pub lang: Field,
     /// Document language.
     pub doc_lang: Field,
@@ -56,6 +56,9 @@ pub struct Fields {
     pub handle: Field,
     /// Tweet metadata as JSON.
     pub tweet: Field,
+    /// The `author` facet's value (fast only): `@handle` as written for a
+    /// tweet with a handle, else the author's name.
+    pub author_facet: Field,
     /// Passage number within its document (0-based).
     pub position: Field,
     /// Byte offset of the passage in the document's text.
@@ -94,9 +97,9 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         passage_id: b.add_text_field("passage_id", STORED),
         doc_id: b.add_text_field("doc_id", STRING | STORED | FAST),
-        kind: b.add_text_field("kind", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED | FAST),
         doc_kind: b.add_text_field("doc_kind", STORED),
-        lang: b.add_text_field("lang", STRING | STORED),
+        lang: b.add_text_field("lang", STRING | STORED | FAST),
         doc_lang: b.add_text_field("doc_lang", STORED),
         title: b.add_text_field("title", text_indexing()),
         title_text: b.add_text_field("title_text", STORED),
@@ -110,6 +113,7 @@ pub fn build() -> (Schema, Fields) {
         author: b.add_text_field("author", text_indexing()),
         handle: b.add_text_field("handle", STRING),
         tweet: b.add_text_field("tweet", STORED),
+        author_facet: b.add_text_field("author_facet", FAST),
         position: b.add_u64_field("position", INDEXED | STORED | FAST),
         start: b.add_u64_field("start", STORED),
         end: b.add_u64_field("end", STORED),
@@ -144,6 +148,7 @@ impl Fields {
             author: f("author")?,
             handle: f("handle")?,
             tweet: f("tweet")?,
+            author_facet: f("author_facet")?,
             position: f("position")?,
             start: f("start")?,
             end: f("end")?,
