@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 IDX=$1; QUERIES=$2; SECS=${3:-30}; CLIENTS=${4:-16}
 cargo build --release --quiet
 cargo build --release --quiet --example load
-G=$PWD/target/release/gazette
-LOAD=$PWD/target/release/examples/load
+OUT=${CARGO_TARGET_DIR:-$PWD/target}/release
+G=$OUT/gazette
+LOAD=$OUT/examples/load
 W=$(mktemp -d)
 "$G" --index "$IDX" serve --addr 127.0.0.1:0 --quiet > "$W/out" 2> "$W/err" &
 PID=$!

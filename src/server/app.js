@@ -99,13 +99,18 @@ function timeline(days, s) {
   const bar = width / entries.length;
   const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "matches per day" });
   entries.forEach(([day, n], i) => {
-    const h = Math.max(1, Math.round((n / max) * (base - 10)));
+    const h = Math.max(1, Math.round((n / max) * (base - 16)));
     const r = svg("rect", { x: i * bar + 1, y: base - h, width: Math.max(1, bar - 2), height: h, "data-day": day, "data-count": n });
     const tip = svg("title");
     tip.textContent = `${day}: ${n}`;
     r.append(tip);
     r.addEventListener("click", () => go({ ...s, since: day, until: day, offset: 0 }));
     root.append(r);
+    if (bar >= 18) {
+      const label = svg("text", { class: "n", x: i * bar + bar / 2, y: base - h - 3 });
+      label.textContent = String(n);
+      root.append(label);
+    }
   });
   for (const [i, label] of [[0, entries[0][0]], [entries.length - 1, entries[entries.length - 1][0]]]) {
     const t = svg("text", { x: i === 0 ? 0 : width, y: height - 4, "text-anchor": i === 0 ? "start" : "end" });

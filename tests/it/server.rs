@@ -562,6 +562,21 @@ fn documents_added_and_deleted_are_seen_by_the_next_search() {
     assert_eq!(a.status, 200, "{}", a.body);
     let huesca = server.search(&[("q", "Huesca")]);
     assert_eq!(huesca.hits[0].doc.id, "snow.txt");
+    // An id with a slash is deleted by its path.
+    let a = server.post(
+        "/documents",
+        Some(KEY),
+        br#"{"id": "dir/page.txt", "body": "Tarragona."}"#,
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let d = server.delete("/documents/dir/page.txt", Some(KEY));
+    assert_eq!(
+        (d.status, d.json::<Summary>().deleted),
+        (200, 1),
+        "{}",
+        d.body
+    );
+    assert_eq!(server.search(&[("q", "Tarragona")]).total, 0);
     // Deleting.
     let d = server.delete("/documents/n1", Some(KEY));
     assert_eq!(d.status, 200, "{}", d.body);
@@ -712,7 +727,7 @@ fn sigterm_finishes_the_write_in_flight_and_logs_one_line_per_request() {
             .expect("POST");
         (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
     });
-    std::thread::sleep(Duration::from_millis(150));
+    std::thread::sleep(Duration::from_millis(300));
     let (status, log) = server.stop();
     let (code, answer) = post.join().unwrap();
     assert!(status.success(), "exit {status:?}; log:\n{log}");
