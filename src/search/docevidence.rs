@@ -35,8 +35,12 @@ use crate::search::doclevel::DocLevelScorer;
 /// with its document's BM25 over the terms.
 #[derive(Clone)]
 pub struct DocEvidenceQuery {
-    /// Terms (of the passage text or its trigram field) with their weights.
-    terms: Vec<(Term, Score)>,
+    /// Terms (of the passage text or its trigram field) with their weights
+    /// and groups: a document's evidence is the sum over groups of the best
+    /// of each group's terms (the forms of one query word: its stems in
+    /// several languages and its exact form are alternatives, not several
+    /// words).
+    terms: Vec<(Term, Score, u32)>,
     /// The passages' position field (indexed and fast).
     position: Field,
     params: Bm25Params,
@@ -58,11 +62,11 @@ impl fmt::Debug for DocEvidenceQuery {
 }
 
 impl DocEvidenceQuery {
-    /// A query over `terms`, each with its weight; `position` is the
+    /// A query over `terms`, each with its weight and group; `position` is the
     /// passages' position field; `params` score documents of several
     /// passages, `single` documents of one.
     pub fn new(
-        terms: Vec<(Term, Score)>,
+        terms: Vec<(Term, Score, u32)>,
         position: Field,
         params: Bm25Params,
         single: Bm25Params,
@@ -156,12 +160,12 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Each term's documents in one segment.
 fn segment_doc_freqs(
     reader: &SegmentReader,
-    terms: &[(Term, Score)],
+    terms: &[(Term, Score, u32)],
     layout: &Layout,
 ) -> tantivy::Result<Vec<DocFreqs>> {
     let alive = reader.alive_bitset();
     let mut out = Vec::with_capacity(terms.len());
-    for (term, _) in terms {
+    for (term, _, _) in terms {
         let mut list: DocFreqs = Vec::new();
         let inverted = reader.inverted_index(term.field())?;
         if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::WithFreqs)? {
@@ -216,10 +220,10 @@ impl Query for DocEvidenceQuery {
         // Per term: idf · (k1 + 1) · weight, and its field's average
         // document length.
         let mut term_weights = Vec::with_capacity(self.terms.len());
-        for ((term, boost), n) in self.terms.iter().zip(&doc_freq) {
+        for ((term, boost, group), n) in self.terms.iter().zip(&doc_freq) {
             let tokens = statistics_provider.total_num_tokens(term.field())?;
             let avg = (tokens as Score / documents as Score).max(1.0);
-            term_weights.push((idf(*n, documents) * boost, avg, term.field()));
+            term_weights.push((idf(*n, documents) * boost, avg, term.field(), *group));
         }
         let mut segments = Vec::with_capacity(per_segment.len());
         let readers = searcher.segment_readers().iter().zip(&layouts);
@@ -227,8 +231,8 @@ impl Query for DocEvidenceQuery {
             if lists.iter().all(Vec::is_empty) {
                 continue;
             }
-            let mut scores: Vec<(DocId, Score)> = Vec::new();
-            for (list, &(weight, avg, field)) in lists.iter().zip(&term_weights) {
+            let mut scores: Vec<(DocId, u32, Score)> = Vec::new();
+            for (list, &(weight, avg, field, group)) in lists.iter().zip(&term_weights) {
                 if list.is_empty() {
                     continue;
                 }
@@ -243,17 +247,33 @@ impl Query for DocEvidenceQuery {
                     let tf = tf as Score;
                     scores.push((
                         first,
+                        group,
                         weight * (k1 + 1.0) * tf / (tf + k1 * (1.0 - b + b * dl / avg)),
                     ));
                 }
             }
-            scores.sort_unstable_by_key(|f| f.0);
+            scores.sort_unstable_by_key(|f| (f.0, f.1));
             let mut firsts: Vec<(DocId, Score)> = Vec::with_capacity(scores.len());
-            for (d, sc) in scores {
+            let mut last_group = None;
+            let mut best_in_group: Score = 0.0;
+            for (d, group, sc) in scores {
                 match firsts.last_mut() {
-                    Some((f, total)) if *f == d => *total += sc,
-                    _ => firsts.push((d, sc)),
+                    // Another form of the same word: the best one counts.
+                    Some((f, total)) if *f == d && last_group == Some(group) => {
+                        let best = best_in_group.max(sc);
+                        *total += best - best_in_group;
+                        best_in_group = best;
+                    }
+                    Some((f, total)) if *f == d => {
+                        *total += sc;
+                        best_in_group = sc;
+                    }
+                    _ => {
+                        firsts.push((d, sc));
+                        best_in_group = sc;
+                    }
                 }
+                last_group = Some(group);
             }
             segments.push((reader.segment_id(), firsts));
         }
@@ -261,7 +281,7 @@ impl Query for DocEvidenceQuery {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (term, _) in &self.terms {
+        for (term, _, _) in &self.terms {
             visitor(term, false);
         }
     }
@@ -352,7 +372,7 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         let params = Bm25Params { k1: 1.2, b: 0.75 };
         let q = DocEvidenceQuery::new(
-            vec![(Term::from_field_text(body, "apple"), 1.0)],
+            vec![(Term::from_field_text(body, "apple"), 1.0, 0)],
             position,
             params,
             Bm25Params { k1: 0.4, b: 0.75 },
@@ -372,5 +392,52 @@ mod tests {
         for ((_, s), want) in got.iter().zip([a, a, b]) {
             assert!((s - want).abs() < 1e-5, "{s} != {want}");
         }
+    }
+
+    #[test]
+    fn the_forms_of_one_word_count_once_at_their_best() {
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let position = b.add_u64_field("position", INDEXED | FAST);
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // One document of two passages: "apple" once, "apples" twice.
+        let batch: Vec<_> = ["apple pie", "apples apples"]
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let mut d = TantivyDocument::new();
+                d.add_text(body, text);
+                d.add_u64(position, i as u64);
+                tantivy::indexer::UserOperation::Add(d)
+            })
+            .collect();
+        w.run(batch).unwrap();
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let params = Bm25Params { k1: 1.2, b: 0.75 };
+        let score = |groups: [u32; 2]| {
+            let q = DocEvidenceQuery::new(
+                vec![
+                    (Term::from_field_text(body, "apple"), 1.0, groups[0]),
+                    (Term::from_field_text(body, "apples"), 0.5, groups[1]),
+                ],
+                position,
+                params,
+                params,
+            );
+            let got = searcher
+                .search(&q, &TopDocs::with_limit(10).order_by_score())
+                .unwrap();
+            assert_eq!(got.len(), 2, "both passages: {got:?}");
+            assert_eq!(got[0].0, got[1].0);
+            got[0].0
+        };
+        // N = 1, df = 1 for both, one document of 4 words: avgdl = dl.
+        let apple = bm25(1.0, 4.0, 4.0, 1.0, 1.0, params);
+        let apples = 0.5 * bm25(2.0, 4.0, 4.0, 1.0, 1.0, params);
+        assert!(apples < apple, "the lighter form is the weaker one");
+        assert!((score([0, 1]) - (apple + apples)).abs() < 1e-5);
+        assert!((score([3, 3]) - apple).abs() < 1e-5);
     }
 }
