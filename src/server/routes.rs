@@ -197,13 +197,17 @@ fn upload_name(name: Option<String>) -> AppResult<String> {
 /// `gazette index --format json`; 422 if records were rejected (the good
 /// ones are indexed).
 pub async fn add_documents(
-    _key: WriteKey,
+    key: Result<WriteKey, ApiError>,
     State(state): State<Arc<AppState>>,
     params: Result<Query<AddParams>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> AppResult<Json<Summary>> {
-    let name = upload_name(params.map_err(query_error)?.0.name)?;
+    // The key is checked once the (bounded) body is read: answering before
+    // would close the connection under a client still sending it, which
+    // then sees a reset instead of the 401/403.
     let body = body.map_err(body_error)?;
+    key?;
+    let name = upload_name(params.map_err(query_error)?.0.name)?;
     if body.is_empty() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,

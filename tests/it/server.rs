@@ -428,7 +428,7 @@ fn bad_requests_get_json_errors_with_their_status() {
     server
         .post("/search", None, b"")
         .error(405, "method_not_allowed");
-    let big = vec![b'x'; 2 << 20];
+    let big = vec![b'x'; (1 << 20) + 1];
     let e = server
         .post("/batch", None, &big)
         .error(413, "body_too_large");
