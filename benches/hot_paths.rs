@@ -137,6 +137,7 @@ fn highlighting_and_output(c: &mut Criterion) {
         took_ms: 1.0,
         warnings: vec![],
         hits: vec![hit; 10],
+        facets: None,
     };
     let len = serde_json::to_vec(&resp).expect("json").len();
     group.bench_function("serialize/response_10_hits", |b| {

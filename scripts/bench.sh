@@ -85,6 +85,10 @@ P95=$(sort -n "$W/oneshot" | awk '{a[NR]=$1} END {print a[int(NR*0.95+0.5)]}')
 echo "bench: batch on XQuAD-R" >&2
 BATCH=$(scripts/bench_batch.sh "$REPS")
 
+echo "bench: gazette serve under load" >&2
+printf '%s\n' "${QUERIES[@]}" > "$W/queries.txt"
+SERVE=$(scripts/bench_serve.sh "$W/g" "$W/queries.txt" 30 16)
+
 gf=$(col gazette_first 1); gs=$(col gazette_second 1); gu=$(col gazette_unlabelled 1); tc=$(col tantivy_cli 1); tp=$(col tantivy_cli_passages 1)
 ratio() { echo "scale=3; $1 / $2" | bc | xargs printf '%.2f'; }
 rate() { echo "scale=1; $1 / $2" | bc | xargs printf '%.0f'; }
@@ -139,6 +143,10 @@ process each, wall time including process start and index opening:
 ## Batch queries on XQuAD-R
 
 $BATCH
+
+## \`gazette serve\` under load (mix index)
+
+$SERVE
 MD
 echo "bench: wrote BENCHMARKS.md" >&2
 # The hotspot tables are measured by hand with perf (see the file).

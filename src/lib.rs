@@ -3,7 +3,7 @@
 //! Indexing: [`ingest`] reads articles and tweets and cuts them into
 //! passages, [`analysis`] turns text into terms per language, [`index`]
 //! writes them. Querying: [`search`] parses, ranks, picks passages and
-//! highlights; [`output`] prints.
+//! highlights; [`output`] prints. [`server`] answers the same over HTTP.
 //!
 //! ```no_run
 //! use gazette::{index, search};
@@ -27,5 +27,6 @@ pub mod model;
 pub mod output;
 pub mod schema;
 pub mod search;
+pub mod server;
 
 pub use error::{Error, Result};

@@ -20,12 +20,12 @@ pub const SCHEMA_VERSION: u32 = 9;
 pub struct Fields {
     /// Document id (deletes and updates go through it).
     pub doc_id: Field,
-    /// Passage kind: `article` or `tweet`.
+    /// Passage kind: `article` or `tweet` (fast: the `kind` facet).
     pub kind: Field,
     /// Document kind (stored on the first passage only, as the other
     /// `doc_*` values, the title, source and url).
     pub doc_kind: Field,
-    /// Passage language (filter and stats).
+    /// Passage language (filter, stats, and fast: the `lang` facet).
     pub lang: Field,
     /// Document language.
     pub doc_lang: Field,
@@ -55,6 +55,9 @@ pub struct Fields {
     pub handle: Field,
     /// Tweet metadata as JSON.
     pub tweet: Field,
+    /// The `author` facet's value (fast only): `@handle` as written for a
+    /// tweet with a handle, else the author's name.
+    pub author_facet: Field,
     /// Passage number within its document (0-based).
     pub position: Field,
     /// Byte offset of the passage in the document's text.
@@ -92,9 +95,9 @@ pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fields = Fields {
         doc_id: b.add_text_field("doc_id", STRING | STORED | FAST),
-        kind: b.add_text_field("kind", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED | FAST),
         doc_kind: b.add_text_field("doc_kind", STORED),
-        lang: b.add_text_field("lang", STRING | STORED),
+        lang: b.add_text_field("lang", STRING | STORED | FAST),
         doc_lang: b.add_text_field("doc_lang", STORED),
         title: b.add_text_field("title", text_indexing()),
         title_text: b.add_text_field("title_text", STORED),
@@ -108,6 +111,7 @@ pub fn build() -> (Schema, Fields) {
         author: b.add_text_field("author", text_indexing()),
         handle: b.add_text_field("handle", STRING),
         tweet: b.add_text_field("tweet", STORED),
+        author_facet: b.add_text_field("author_facet", FAST),
         position: b.add_u64_field("position", INDEXED | STORED | FAST),
         start: b.add_u64_field("start", STORED),
         end: b.add_u64_field("end", STORED),
@@ -141,6 +145,7 @@ impl Fields {
             author: f("author")?,
             handle: f("handle")?,
             tweet: f("tweet")?,
+            author_facet: f("author_facet")?,
             position: f("position")?,
             start: f("start")?,
             end: f("end")?,

@@ -5,6 +5,7 @@
 //! - `query_corpus`: queries on the sample corpus in `corpus/`
 //! - `output`: formats, JSON schema, offsets, colour, exit codes, pipes
 //! - `multilingual`: queries on `tests/fixtures/multilingual.jsonl`
+//! - `server`: `gazette serve` on a free port, over HTTP
 //! - `shared`: tests that read `../shared/corpora` at run time
 
 #[path = "it/batch.rs"]
@@ -29,5 +30,7 @@ mod passages;
 mod query_corpus;
 #[path = "it/ranking.rs"]
 mod ranking;
+#[path = "it/server.rs"]
+mod server;
 #[path = "it/shared.rs"]
 mod shared;

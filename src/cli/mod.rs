@@ -7,6 +7,7 @@ mod index;
 mod optimize;
 mod passages;
 mod query;
+mod serve;
 mod stats;
 
 use std::path::PathBuf;
@@ -51,6 +52,8 @@ enum Command {
     Passages(passages::Args),
     /// Score a query file against TREC relevance judgments (nDCG, MRR, recall, MAP).
     Eval(eval::Args),
+    /// Serve search (and the search page) over HTTP.
+    Serve(serve::Args),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -64,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Optimize(args) => optimize::run(&cli.index, args),
         Command::Eval(args) => eval::run(&cli.index, args),
         Command::Passages(args) => passages::run(args),
+        Command::Serve(args) => serve::run(&cli.index, args),
     }
 }
 

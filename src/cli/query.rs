@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use gazette::model::{Day, Kind};
 use gazette::output::{self, Format};
-use gazette::search::{Engine, Request};
+use gazette::search::{Engine, Facet, Request};
 
 use super::{ColorChoice, EXIT_NO_HITS, EXIT_OK, parse_day};
 
@@ -23,6 +23,9 @@ pub struct Args {
     /// Colour highlights: auto (terminal and no NO_COLOR), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// Count all matches per facet value: a comma-separated list of lang, kind, author, date.
+    #[arg(long, value_name = "LIST")]
+    facets: Option<String>,
 }
 
 /// Options shared by `query` and `batch`.
@@ -85,8 +88,10 @@ pub fn open_engine(dir: &Path) -> anyhow::Result<Engine> {
 }
 
 pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
+    let facets = Facet::parse_list(args.facets.as_deref().unwrap_or(""))
+        .map_err(|e| anyhow::anyhow!("--facets: {e}"))?;
     let engine = open_engine(dir)?;
-    let resp = engine.search(&args.options.request(args.query))?;
+    let resp = engine.search_with_facets(&args.options.request(args.query), &facets)?;
     for w in &resp.warnings {
         eprintln!("gazette: warning: {}", gazette::output::sanitize::clean(w));
     }

@@ -239,6 +239,12 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         if let Some(a) = author {
             d.add_text(f.author, a);
         }
+        let handle = tweet.and_then(|t| t.handle.as_deref());
+        match (handle, author) {
+            (Some(h), _) => d.add_text(f.author_facet, format!("@{h}")),
+            (None, Some(a)) => d.add_text(f.author_facet, a),
+            (None, None) => {}
+        }
         if let Some(t) = tweet {
             if let Some(h) = &t.handle {
                 d.add_text(f.handle, h.to_lowercase());

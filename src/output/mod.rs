@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use crate::search::{Hit, Response};
+use crate::search::{Facet, Facets, Hit, Response};
 
 /// Output format of `query` and `batch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -66,7 +66,50 @@ fn write_text(out: &mut dyn Write, resp: &Response, color: bool) -> io::Result<(
         resp.total, resp.took_ms
     );
     styled(out, DIM, &line, color)?;
-    writeln!(out)
+    writeln!(out)?;
+    if let Some(facets) = &resp.facets {
+        write_facets(out, facets)?;
+    }
+    Ok(())
+}
+
+/// Values shown per facet in text output (the JSON has them all).
+const FACET_VALUES: usize = 8;
+
+/// A short summary of facet counts: the most frequent values of each facet,
+/// and for dates the range and the busiest day.
+fn write_facets(out: &mut dyn Write, facets: &Facets) -> io::Result<()> {
+    for facet in Facet::ALL {
+        let Some(counts) = facets.get(facet) else {
+            continue;
+        };
+        let mut by_count: Vec<(&String, &u64)> = counts.iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let summary = if counts.is_empty() {
+            "-".to_string()
+        } else if facet == Facet::Date {
+            let (first, last) = (counts.keys().next(), counts.keys().next_back());
+            let (day, n) = by_count[0];
+            format!(
+                "{} – {} ({} days), busiest {day} ({n})",
+                first.map_or("", |s| s),
+                last.map_or("", |s| s),
+                counts.len()
+            )
+        } else {
+            let mut shown: Vec<String> = by_count
+                .iter()
+                .take(FACET_VALUES)
+                .map(|(v, n)| format!("{} {n}", sanitize::clean(v)))
+                .collect();
+            if by_count.len() > FACET_VALUES {
+                shown.push(format!("… {} more", by_count.len() - FACET_VALUES));
+            }
+            shown.join(", ")
+        };
+        writeln!(out, "{:<8}{summary}", format!("{}:", facet.name()))?;
+    }
+    Ok(())
 }
 
 fn styled(out: &mut dyn Write, style: Style, text: &str, color: bool) -> io::Result<()> {

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::facets::Facets;
 use crate::model::{Kind, TweetMeta};
 
 /// Byte and char offsets of a span.
@@ -83,4 +84,8 @@ pub struct Response {
     pub warnings: Vec<String>,
     /// The hits.
     pub hits: Vec<Hit>,
+    /// Counts per facet value over all matching passages; only when asked
+    /// for (`--facets`, `facets=`), absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
 }

@@ -4,6 +4,7 @@ pub mod batch;
 pub mod bm25;
 pub mod docevidence;
 pub mod doclevel;
+pub mod facets;
 pub mod highlight;
 pub mod hit;
 pub mod query;
@@ -23,6 +24,7 @@ use crate::analysis::{lang, stem};
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
 use crate::model::{Day, Kind, TweetMeta};
+pub use facets::{Facet, Facets};
 pub use hit::{DocOut, Hit, PassageOut, Response, Span};
 use query::{Compiler, HighlightSpec};
 
@@ -123,20 +125,7 @@ impl Engine {
     /// Runs one request.
     pub fn search(&self, req: &Request) -> Result<Response> {
         let started = Instant::now();
-        let f = &self.index.fields;
-        let langs = match &req.lang {
-            Some(l) => {
-                let code = lang::normalize(l)
-                    .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?;
-                stem::STEMMED_LANGUAGES
-                    .iter()
-                    .copied()
-                    .filter(|s| *s == code)
-                    .collect()
-            }
-            None => self.query_stem_langs(&req.query),
-        };
-        let compiled = Compiler::new(f, langs).compile(&req.query);
+        let compiled = self.compile(req)?;
         let query = self.with_filters(compiled.query, req)?;
         let searcher = self.reader.searcher();
         let (hits, total) = self.top(&searcher, &*query, req)?;
@@ -172,7 +161,26 @@ impl Engine {
             took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
             warnings: compiled.warnings,
             hits: out,
+            facets: None,
         })
+    }
+
+    /// The query text compiled for the request's language (or the query's).
+    fn compile(&self, req: &Request) -> Result<query::Compiled> {
+        let f = &self.index.fields;
+        let langs = match &req.lang {
+            Some(l) => {
+                let code = lang::normalize(l)
+                    .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?;
+                stem::STEMMED_LANGUAGES
+                    .iter()
+                    .copied()
+                    .filter(|s| *s == code)
+                    .collect()
+            }
+            None => self.query_stem_langs(&req.query),
+        };
+        Ok(Compiler::new(f, langs).compile(&req.query))
     }
 
     /// Stem languages for a query without `--lang`: the query's own language
