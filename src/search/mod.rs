@@ -134,7 +134,7 @@ impl Engine {
             let doc: TantivyDocument = searcher.doc(addr)?;
             // The document's values are stored on its first passage.
             let position = doc
-                .get_first(f.position)
+                .get_first(self.index.fields.position)
                 .and_then(|v| v.as_u64())
                 .and_then(|p| u32::try_from(p).ok())
                 .filter(|&p| p > 0 && p <= addr.doc_id);
