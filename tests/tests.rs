@@ -13,6 +13,8 @@ mod batch;
 mod common;
 #[path = "it/eval.rs"]
 mod eval;
+#[path = "it/explain.rs"]
+mod explain;
 #[path = "it/faults.rs"]
 mod faults;
 #[path = "it/indexing.rs"]
@@ -31,3 +33,5 @@ mod query_corpus;
 mod ranking;
 #[path = "it/shared.rs"]
 mod shared;
+#[path = "it/shell.rs"]
+mod shell;

@@ -1,9 +1,11 @@
 //! Command-line glue: clap arguments → library options → library calls.
 
 mod batch;
+mod completions;
 mod delete;
 mod eval;
 mod index;
+mod man;
 mod optimize;
 mod passages;
 mod query;
@@ -51,6 +53,10 @@ enum Command {
     Passages(passages::Args),
     /// Score a query file against TREC relevance judgments (nDCG, MRR, recall, MAP).
     Eval(eval::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print the manual page (roff), or write every page with --dir.
+    Man(man::Args),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -64,6 +70,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Optimize(args) => optimize::run(&cli.index, args),
         Command::Eval(args) => eval::run(&cli.index, args),
         Command::Passages(args) => passages::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 
