@@ -55,6 +55,10 @@ pub struct QueryOptions {
     /// Skip highlighting.
     #[arg(long)]
     pub no_highlights: bool,
+    /// Explain each hit's score: a tree of every part of it (BM25 of each
+    /// term, title, document evidence), as Lucene and Elasticsearch print.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 impl QueryOptions {
@@ -71,6 +75,7 @@ impl QueryOptions {
             author: self.author.clone(),
             per_article: self.per_article,
             highlights: !self.no_highlights,
+            explain: self.explain,
         }
     }
 }

@@ -123,6 +123,13 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, color: bool) -> io::Result<()> {
         at = span.end;
     }
     writeln!(out, "{}", indent(&clean(&text[at..])))?;
+    if let Some(e) = &hit.explain {
+        for line in e.lines() {
+            write!(out, "    ")?;
+            styled(out, DIM, &clean(&line), color)?;
+            writeln!(out)?;
+        }
+    }
     writeln!(out)
 }
 

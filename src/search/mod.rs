@@ -4,6 +4,7 @@ pub mod batch;
 pub mod bm25;
 pub mod docevidence;
 pub mod doclevel;
+pub mod explain;
 pub mod highlight;
 pub mod hit;
 pub mod query;
@@ -23,7 +24,7 @@ use crate::analysis::{lang, stem};
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
 use crate::model::{Day, Kind, TweetMeta};
-pub use hit::{DocOut, Hit, PassageOut, Response, Span};
+pub use hit::{DocOut, Duplicate, Hit, PassageOut, Response, Span};
 use query::{Compiler, HighlightSpec};
 
 /// A query with its options.
@@ -49,6 +50,8 @@ pub struct Request {
     pub per_article: Option<usize>,
     /// Compute highlights.
     pub highlights: bool,
+    /// Explain each hit's score ([`explain`]).
+    pub explain: bool,
 }
 
 impl Default for Request {
@@ -64,6 +67,7 @@ impl Default for Request {
             author: None,
             per_article: None,
             highlights: true,
+            explain: false,
         }
     }
 }
@@ -140,6 +144,13 @@ impl Engine {
         let query = self.with_filters(compiled.query, req)?;
         let searcher = self.reader.searcher();
         let (hits, total) = self.top(&searcher, &*query, req)?;
+        // The weight of the very query that ranked the hits, built once.
+        let explainer = match req.explain {
+            true => Some(explain::guarded(&*query).weight(
+                tantivy::query::EnableScoring::enabled_from_searcher(&searcher),
+            )?),
+            false => None,
+        };
         let mut out = Vec::with_capacity(hits.len());
         for (i, (score, addr)) in hits.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -147,13 +158,18 @@ impl Engine {
                 searcher.segment_reader(addr.segment_ord).segment_id(),
                 addr.doc_id,
             );
-            out.push(self.hit(
+            let mut hit = self.hit(
                 &doc,
                 key,
                 req.offset + i + 1,
                 score,
                 req.highlights.then_some(&compiled.highlight),
-            ));
+            );
+            if let Some(weight) = &explainer {
+                let reader = searcher.segment_reader(addr.segment_ord);
+                hit.explain = Some((&weight.explain(reader, addr.doc_id)?).into());
+            }
+            out.push(hit);
         }
         Ok(Response {
             query: req.query.clone(),
@@ -353,6 +369,8 @@ impl Engine {
                 lang: s(f.doc_lang).unwrap_or_else(|| "und".into()),
             },
             tweet,
+            duplicates: Vec::new(),
+            explain: None,
         }
     }
 }
