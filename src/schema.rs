@@ -12,7 +12,7 @@ use crate::analysis::{ANALYZER, TRIGRAM_ANALYZER};
 
 /// Version of the schema and analysis; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to every field.
 #[derive(Debug, Clone)]
@@ -70,6 +70,11 @@ pub struct Fields {
     pub doc_hash: Field,
     /// The folder or file the document was indexed from.
     pub origin: Field,
+    /// The passage's near-duplicate signature
+    /// ([`crate::analysis::minhash`]; absent when it has no words).
+    pub sig: Field,
+    /// The document's near-duplicate signature, on its first passage only.
+    pub doc_sig: Field,
 }
 
 fn text_indexing() -> TextOptions {
@@ -117,6 +122,8 @@ pub fn build() -> (Schema, Fields) {
         char_end: b.add_u64_field("char_end", STORED),
         doc_hash: b.add_u64_field("doc_hash", FAST),
         origin: b.add_text_field("origin", STRING),
+        sig: b.add_bytes_field("sig", FAST),
+        doc_sig: b.add_bytes_field("doc_sig", FAST),
     };
     (b.build(), fields)
 }
@@ -151,6 +158,8 @@ impl Fields {
             char_end: f("char_end")?,
             doc_hash: f("doc_hash")?,
             origin: f("origin")?,
+            sig: f("sig")?,
+            doc_sig: f("doc_sig")?,
         })
     }
 }

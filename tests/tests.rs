@@ -11,6 +11,8 @@
 mod batch;
 #[path = "it/common.rs"]
 mod common;
+#[path = "it/duplicates.rs"]
+mod duplicates;
 #[path = "it/eval.rs"]
 mod eval;
 #[path = "it/explain.rs"]

@@ -116,3 +116,14 @@ impl ColorChoice {
 pub fn parse_day(s: &str) -> Result<gazette::model::Day, String> {
     gazette::model::Day::parse(s).ok_or_else(|| format!("invalid date {s:?} (want YYYY-MM-DD)"))
 }
+
+/// Parses a similarity between 0 and 1 (`--collapse-threshold`,
+/// `--skip-duplicates`).
+pub fn parse_similarity(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "invalid similarity {s:?} (want a number from 0 to 1)"
+        )),
+    }
+}

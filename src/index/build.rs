@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
 use crate::analysis::langid::{self, Census, Script};
+use crate::analysis::minhash::MinHash;
 use crate::analysis::{TRIGRAM_LANGUAGES, tag_language};
 use crate::ingest::Parsed;
 use crate::model::Kind;
@@ -192,6 +193,16 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
     let doc = &parsed.doc;
     let (dlang, laid) = lay_out(parsed);
     let tagged_title = doc.title.as_deref().map(|t| tag_language(&dlang, t));
+    let sigs: Vec<Option<MinHash>> = parsed
+        .passages
+        .iter()
+        .map(|p| MinHash::of_text(&doc.text[p.start..p.end]))
+        .collect();
+    let doc_sig = sigs.iter().flatten().fold(None, |acc: Option<MinHash>, m| {
+        let mut acc = acc.unwrap_or_else(MinHash::empty);
+        acc.union(m);
+        Some(acc)
+    });
     let mut out = Vec::with_capacity(parsed.passages.len());
     for (p, l) in parsed.passages.iter().zip(laid) {
         let i = l.position;
@@ -251,6 +262,12 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         d.add_u64(f.char_end, (char_start + char_len) as u64);
         d.add_u64(f.doc_hash, doc.hash);
         d.add_text(f.origin, &doc.origin);
+        if let Some(m) = &sigs[i] {
+            d.add_bytes(f.sig, &m.signature());
+        }
+        if let (0, Some(m)) = (i, &doc_sig) {
+            d.add_bytes(f.doc_sig, &m.signature());
+        }
         out.push(d);
     }
     out

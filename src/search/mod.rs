@@ -20,9 +20,9 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, Te
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{lang, stem};
+use crate::analysis::{lang, minhash, stem};
 use crate::error::{Error, Result};
-use crate::index::GazetteIndex;
+use crate::index::{GazetteIndex, dedup};
 use crate::model::{Day, Kind, TweetMeta};
 pub use hit::{DocOut, Duplicate, Hit, PassageOut, Response, Span};
 use query::{Compiler, HighlightSpec};
@@ -52,6 +52,9 @@ pub struct Request {
     pub highlights: bool,
     /// Explain each hit's score ([`explain`]).
     pub explain: bool,
+    /// Fold near-duplicate passages into the best of them: those whose
+    /// signatures' estimated Jaccard similarity is at least this.
+    pub collapse: Option<f32>,
 }
 
 impl Default for Request {
@@ -68,6 +71,7 @@ impl Default for Request {
             per_article: None,
             highlights: true,
             explain: false,
+            collapse: None,
         }
     }
 }
@@ -152,7 +156,7 @@ impl Engine {
             false => None,
         };
         let mut out = Vec::with_capacity(hits.len());
-        for (i, (score, addr)) in hits.into_iter().enumerate() {
+        for (i, (score, addr, dups)) in hits.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let key = (
                 searcher.segment_reader(addr.segment_ord).segment_id(),
@@ -165,6 +169,14 @@ impl Engine {
                 score,
                 req.highlights.then_some(&compiled.highlight),
             );
+            for (score, addr) in dups {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                hit.duplicates.push(Duplicate {
+                    passage_id: str_of(&doc, f.passage_id).unwrap_or_default(),
+                    doc_id: str_of(&doc, f.doc_id).unwrap_or_default(),
+                    score,
+                });
+            }
             if let Some(weight) = &explainer {
                 let reader = searcher.segment_reader(addr.segment_ord);
                 hit.explain = Some((&weight.explain(reader, addr.doc_id)?).into());
@@ -238,15 +250,16 @@ impl Engine {
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// The page of hits asked for, honouring `per_article`, and the total.
+    /// The page of hits asked for, honouring `per_article` and
+    /// `collapse`, and the total.
     fn top(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
         req: &Request,
-    ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
+    ) -> Result<(Vec<Ranked>, usize)> {
         let want = req.offset + req.limit;
-        let Some(per) = req.per_article else {
+        if req.per_article.is_none() && req.collapse.is_none() {
             let (top, total) = searcher.search(
                 query,
                 &(
@@ -257,39 +270,76 @@ impl Engine {
                 ),
             )?;
             let top = if req.limit == 0 { Vec::new() } else { top };
+            let top = top.into_iter().map(|(s, a)| (s, a, Vec::new())).collect();
             return Ok((top, total));
-        };
-        let per = per.max(1);
+        }
+        let per = req.per_article.unwrap_or(usize::MAX).max(1);
         let mut fetch = (want * 2).max(32);
+        let sigs = match req.collapse {
+            Some(_) => Some(dedup::PassageSignatures::new(searcher)?),
+            None => None,
+        };
         loop {
             let (top, total) =
                 searcher.search(query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
             // The first per-article request of an engine looks its few
             // candidates up one by one; an engine that serves more (batch,
             // eval) builds the key table once and reuses it.
-            let table = if self.per_article_requests.fetch_add(1, Ordering::Relaxed) == 0 {
+            let table = if req.per_article.is_none()
+                || self.per_article_requests.fetch_add(1, Ordering::Relaxed) == 0
+            {
                 None
             } else {
                 Some(self.doc_keys(searcher)?)
             };
             let mut counts: HashMap<DocKey, usize> = HashMap::new();
-            let mut kept = Vec::new();
-            for (score, addr) in &top {
-                let key = match &table {
-                    Some(keys) => DocKey::Key(keys.get(*addr)),
-                    None => DocKey::Id(doc_id_of(searcher, *addr)?),
-                };
-                let n = counts.entry(key).or_default();
-                if *n < per {
-                    *n += 1;
-                    kept.push((*score, *addr));
-                    if kept.len() == want {
+            let mut kept: Vec<Group> = Vec::new();
+            for &(score, addr) in &top {
+                let sig = sigs
+                    .as_ref()
+                    .and_then(|s| s.get(addr.segment_ord, addr.doc_id));
+                if let (Some(threshold), Some(sig)) = (req.collapse, &sig)
+                    && let Some(group) = kept.iter_mut().find(|g| {
+                        g.sig
+                            .as_ref()
+                            .is_some_and(|s| minhash::similarity(s, sig) >= threshold)
+                    })
+                {
+                    group.duplicates.push((score, addr));
+                    continue;
+                }
+                if kept.len() == want {
+                    if req.collapse.is_none() {
                         break;
                     }
+                    // Full: look on only for duplicates of the hits kept.
+                    continue;
                 }
+                if req.per_article.is_some() {
+                    let key = match &table {
+                        Some(keys) => DocKey::Key(keys.get(addr)),
+                        None => DocKey::Id(doc_id_of(searcher, addr)?),
+                    };
+                    let n = counts.entry(key).or_default();
+                    if *n >= per {
+                        continue;
+                    }
+                    *n += 1;
+                }
+                kept.push(Group {
+                    score,
+                    addr,
+                    sig,
+                    duplicates: Vec::new(),
+                });
             }
             if kept.len() == want || top.len() < fetch || fetch >= total {
-                let page = kept.into_iter().skip(req.offset).take(req.limit).collect();
+                let page = kept
+                    .into_iter()
+                    .skip(req.offset)
+                    .take(req.limit)
+                    .map(|g| (g.score, g.addr, g.duplicates))
+                    .collect();
                 return Ok((page, total));
             }
             fetch *= 4;
@@ -373,6 +423,17 @@ impl Engine {
             explain: None,
         }
     }
+}
+
+/// A hit with the near-duplicates folded into it (score and address each).
+type Ranked = (f32, DocAddress, Vec<(f32, DocAddress)>);
+
+/// A hit kept while collapsing, with its signature and its duplicates.
+struct Group {
+    score: f32,
+    addr: DocAddress,
+    sig: Option<minhash::Signature>,
+    duplicates: Vec<(f32, DocAddress)>,
 }
 
 /// The document of a passage, for `per_article`: its key in a [`DocKeys`]
