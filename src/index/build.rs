@@ -188,6 +188,15 @@ pub fn passage_views(parsed: &Parsed) -> Vec<PassageView> {
         .collect()
 }
 
+/// Whether to compute near-duplicate signatures: yes, unless the
+/// environment variable `GAZETTE_DUP_SIGNATURES` is `0` (to measure what
+/// they cost: scripts/dup_cost.sh; an index without them collapses and
+/// skips nothing).
+fn signatures() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var("GAZETTE_DUP_SIGNATURES").map_or(true, |v| v.trim() != "0"))
+}
+
 /// The tantivy documents (one per passage) of a parsed document.
 pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
     let doc = &parsed.doc;
@@ -196,7 +205,10 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
     let sigs: Vec<Option<MinHash>> = parsed
         .passages
         .iter()
-        .map(|p| MinHash::of_text(&doc.text[p.start..p.end]))
+        .map(|p| match signatures() {
+            true => MinHash::of_text(&doc.text[p.start..p.end]),
+            false => None,
+        })
         .collect();
     let doc_sig = sigs.iter().flatten().fold(None, |acc: Option<MinHash>, m| {
         let mut acc = acc.unwrap_or_else(MinHash::empty);

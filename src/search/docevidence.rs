@@ -296,7 +296,7 @@ impl Query for DocEvidenceQuery {
                 let lengths = layout.lengths(reader, tw.term.field())?;
                 for &(first, tf) in list {
                     let dl = lengths[first as usize] as Score;
-                    let params = self.params_of(&layout, first);
+                    let params = self.params_of(layout, first);
                     scores.push((first, tw.score(params, tf as Score, dl)));
                 }
             }
