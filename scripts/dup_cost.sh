@@ -15,8 +15,12 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 D=$C/news-reuters21578/news.jsonl.gz
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-# (index exits 3: Reuters has records without a body.)
-secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+# Wall and user+system CPU seconds of a command (index exits 3: Reuters
+# has records without a body). CPU time is the steadier number on a
+# machine that others share.
+secs() { /usr/bin/time -f "%e %U %S" -o "$W/t" "$@" >/dev/null 2>&1 || true; awk '{print $1, $2 + $3}' "$W/t"; }
+wall() { cut -d' ' -f1 | median; }
+cpu() { cut -d' ' -f2 | median; }
 zcat "$D" | python3 -c '
 import json, sys
 n = 0
@@ -32,17 +36,18 @@ for _ in $(seq "$REPS"); do
   secs $G --index "$W/on" index "$D" >> "$W/idx_on"
 done
 size() { du -sb "$1" | cut -f1; }
-echo "| Reuters-21578 (21,578 records) | without signatures | with signatures | ratio |"
+echo "| Reuters-21578 (21,578 records), medians of $REPS | without signatures | with signatures | ratio |"
 echo "|---|---:|---:|---:|"
-a=$(median < "$W/idx_off"); b=$(median < "$W/idx_on")
-printf '| indexing s (median of %s) | %.2f | %.2f | %.2fx |\n' "$REPS" "$a" "$b" "$(echo "$b / $a" | bc -l)"
-a=$(size "$W/off"); b=$(size "$W/on")
-printf '| index bytes | %s | %s | %.3fx |\n' "$a" "$b" "$(echo "$b / $a" | bc -l)"
+row() { printf '| %s | %.2f | %.2f | %.2fx |\n' "$1" "$2" "$3" "$(echo "$3 / $2" | bc -l)"; }
+row "indexing, wall s" "$(wall < "$W/idx_off")" "$(wall < "$W/idx_on")"
+row "indexing, CPU s" "$(cpu < "$W/idx_off")" "$(cpu < "$W/idx_on")"
+size() { du -sb "$1" | cut -f1; }
+row "index MB" "$(echo "$(size "$W/off") / 1000000" | bc -l)" "$(echo "$(size "$W/on") / 1000000" | bc -l)"
 : > "$W/q_off"; : > "$W/q_on"
 for _ in $(seq "$REPS"); do
   secs $G --index "$W/on" batch --no-highlights "$W/queries.txt" >> "$W/q_off"
   secs $G --index "$W/on" batch --no-highlights --collapse "$W/queries.txt" >> "$W/q_on"
 done
-a=$(median < "$W/q_off"); b=$(median < "$W/q_on")
-printf '| batch of 2,000 headline queries s | %.2f | %.2f (--collapse) | %.2fx |\n' "$a" "$b" "$(echo "$b / $a" | bc -l)"
+row "2,000 headline queries (batch; right: --collapse), wall s" "$(wall < "$W/q_off")" "$(wall < "$W/q_on")"
+row "2,000 headline queries (batch; right: --collapse), CPU s" "$(cpu < "$W/q_off")" "$(cpu < "$W/q_on")"
 $G --index "$W/on" stats | grep near-dups

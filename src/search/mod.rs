@@ -84,6 +84,10 @@ pub struct Engine {
     /// Document keys for `per_article`, with the searcher generation they
     /// were built for.
     doc_keys: Mutex<Option<(u64, Arc<DocKeys>)>>,
+    /// Passage signature columns for `collapse`, with the searcher
+    /// generation they were opened for (opening a column reads its
+    /// dictionary's index: once, not per query).
+    signatures: Mutex<Option<(u64, Arc<dedup::PassageSignatures>)>>,
     /// `per_article` requests served, to decide when the table pays.
     per_article_requests: AtomicUsize,
     /// Passages analyzed for highlighting, kept across requests (batch).
@@ -105,6 +109,7 @@ impl Engine {
             reader,
             stem_langs,
             doc_keys: Mutex::new(None),
+            signatures: Mutex::new(None),
             per_article_requests: AtomicUsize::new(0),
             passages: None,
         })
@@ -170,12 +175,7 @@ impl Engine {
                 req.highlights.then_some(&compiled.highlight),
             );
             for (score, addr) in dups {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                hit.duplicates.push(Duplicate {
-                    passage_id: str_of(&doc, f.passage_id).unwrap_or_default(),
-                    doc_id: str_of(&doc, f.doc_id).unwrap_or_default(),
-                    score,
-                });
+                hit.duplicates.push(duplicate(&searcher, addr, score)?);
             }
             if let Some(weight) = &explainer {
                 let reader = searcher.segment_reader(addr.segment_ord);
@@ -276,7 +276,7 @@ impl Engine {
         let per = req.per_article.unwrap_or(usize::MAX).max(1);
         let mut fetch = (want * 2).max(32);
         let sigs = match req.collapse {
-            Some(_) => Some(dedup::PassageSignatures::new(searcher)?),
+            Some(_) => Some(self.signatures(searcher)?),
             None => None,
         };
         loop {
@@ -344,6 +344,21 @@ impl Engine {
             }
             fetch *= 4;
         }
+    }
+
+    /// The passage signature columns of `searcher`'s segments, opened on
+    /// first use.
+    fn signatures(&self, searcher: &Searcher) -> Result<Arc<dedup::PassageSignatures>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.signatures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, sigs)) = &*cached
+            && *g == generation
+        {
+            return Ok(sigs.clone());
+        }
+        let sigs = Arc::new(dedup::PassageSignatures::new(searcher)?);
+        *cached = Some((generation, sigs.clone()));
+        Ok(sigs)
     }
 
     /// The document keys of `searcher`'s segments, built on first use.
@@ -492,6 +507,26 @@ impl DocKeys {
             .get(ord as usize)
             .copied()
     }
+}
+
+/// A passage folded into a hit, named from the fast fields (`doc_id`,
+/// `position`: the passage id is `doc_id#position`) without reading the
+/// stored passage.
+fn duplicate(searcher: &Searcher, addr: DocAddress, score: f32) -> Result<Duplicate> {
+    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+    let ids = fast
+        .str("doc_id")?
+        .ok_or_else(|| Error::Invalid("index lacks doc_id fast field".into()))?;
+    let mut doc_id = String::new();
+    if let Some(ord) = ids.term_ords(addr.doc_id).next() {
+        ids.ord_to_str(ord, &mut doc_id)?;
+    }
+    let position = fast.u64("position")?.first(addr.doc_id).unwrap_or(0);
+    Ok(Duplicate {
+        passage_id: format!("{doc_id}#{position}"),
+        doc_id,
+        score,
+    })
 }
 
 fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
