@@ -69,6 +69,14 @@ fn tokenizer_and_analyzers(c: &mut Criterion) {
             assert_eq!(grams, 0, "{lang}");
         }
     }
+    // The near-duplicate signature of each passage (index time).
+    let sig = gazette::analysis::minhash::MinHash::of_text(&en).expect("words");
+    group.bench_function("minhash/en", |b| {
+        b.iter(|| {
+            let m = gazette::analysis::minhash::MinHash::of_text(black_box(&en));
+            assert_eq!(m.as_ref(), Some(&sig));
+        })
+    });
     group.finish();
 }
 

@@ -72,6 +72,11 @@ pub struct Fields {
     pub doc_hash: Field,
     /// The folder or file the document was indexed from.
     pub origin: Field,
+    /// The passage's near-duplicate signature
+    /// ([`crate::analysis::minhash`]; absent when it has no words).
+    pub sig: Field,
+    /// The document's near-duplicate signature, on its first passage only.
+    pub doc_sig: Field,
 }
 
 fn text_indexing() -> TextOptions {
@@ -119,6 +124,8 @@ pub fn build() -> (Schema, Fields) {
         char_end: b.add_u64_field("char_end", STORED),
         doc_hash: b.add_u64_field("doc_hash", FAST),
         origin: b.add_text_field("origin", STRING),
+        sig: b.add_bytes_field("sig", FAST),
+        doc_sig: b.add_bytes_field("doc_sig", FAST),
     };
     (b.build(), fields)
 }
@@ -153,6 +160,8 @@ impl Fields {
             char_end: f("char_end")?,
             doc_hash: f("doc_hash")?,
             origin: f("origin")?,
+            sig: f("sig")?,
+            doc_sig: f("doc_sig")?,
         })
     }
 }

@@ -12,8 +12,12 @@
 mod batch;
 #[path = "it/common.rs"]
 mod common;
+#[path = "it/duplicates.rs"]
+mod duplicates;
 #[path = "it/eval.rs"]
 mod eval;
+#[path = "it/explain.rs"]
+mod explain;
 #[path = "it/faults.rs"]
 mod faults;
 #[path = "it/indexing.rs"]
@@ -34,3 +38,5 @@ mod ranking;
 mod server;
 #[path = "it/shared.rs"]
 mod shared;
+#[path = "it/shell.rs"]
+mod shell;

@@ -20,6 +20,7 @@ pub mod bmp;
 pub mod fold;
 pub mod lang;
 pub mod langid;
+pub mod minhash;
 pub mod stem;
 pub mod stop;
 pub mod tokenizer;

@@ -38,6 +38,15 @@ pub struct Args {
     /// Wait for another gazette writing the index instead of failing.
     #[arg(long)]
     wait: bool,
+    /// Leave out a document whose text nearly copies one already indexed
+    /// (or earlier in the input); the summary lists it with the id it copies.
+    #[arg(long)]
+    skip_duplicates: bool,
+    /// Estimated Jaccard similarity of word triples at which --skip-duplicates
+    /// takes a document for a copy.
+    #[arg(long, default_value_t = gazette::index::dedup::DEFAULT_THRESHOLD,
+          value_parser = super::parse_similarity)]
+    duplicate_threshold: f32,
     /// Summary format.
     #[arg(long, value_enum, default_value = "text")]
     format: SummaryFormat,
@@ -59,6 +68,7 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
         commit_every: args.commit_every.max(1),
         strict: args.strict,
         wait: args.wait,
+        skip_duplicates: args.skip_duplicates.then_some(args.duplicate_threshold),
     };
     let summary = index_with_progress(dir, &opts)?;
     match args.format {
@@ -73,8 +83,20 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
                     gazette::output::sanitize::clean(&e.to_string())
                 );
             }
+            for d in &summary.duplicate_of {
+                eprintln!(
+                    "gazette: duplicate: {} copies {} (similarity {:.2}); not indexed",
+                    gazette::output::sanitize::clean(&d.id),
+                    gazette::output::sanitize::clean(&d.copies),
+                    d.similarity
+                );
+            }
+            let duplicates = match opts.skip_duplicates {
+                Some(_) => format!(", {} duplicates", summary.duplicates),
+                None => String::new(),
+            };
             eprintln!(
-                "{} added, {} updated, {} unchanged, {} deleted, {} rejected; {} passages in {:.1} s",
+                "{} added, {} updated, {} unchanged, {} deleted, {} rejected{duplicates}; {} passages in {:.1} s",
                 summary.added,
                 summary.updated,
                 summary.unchanged,

@@ -1,9 +1,11 @@
 //! Command-line glue: clap arguments → library options → library calls.
 
 mod batch;
+mod completions;
 mod delete;
 mod eval;
 mod index;
+mod man;
 mod optimize;
 mod passages;
 mod query;
@@ -54,6 +56,10 @@ enum Command {
     Eval(eval::Args),
     /// Serve search (and the search page) over HTTP.
     Serve(serve::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print the manual page (roff), or write every page with --dir.
+    Man(man::Args),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -68,6 +74,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Eval(args) => eval::run(&cli.index, args),
         Command::Passages(args) => passages::run(args),
         Command::Serve(args) => serve::run(&cli.index, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 
@@ -111,4 +119,15 @@ impl ColorChoice {
 /// Parses a `YYYY-MM-DD` argument.
 pub fn parse_day(s: &str) -> Result<gazette::model::Day, String> {
     gazette::model::Day::parse(s).ok_or_else(|| format!("invalid date {s:?} (want YYYY-MM-DD)"))
+}
+
+/// Parses a similarity between 0 and 1 (`--collapse-threshold`,
+/// `--skip-duplicates`).
+pub fn parse_similarity(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "invalid similarity {s:?} (want a number from 0 to 1)"
+        )),
+    }
 }

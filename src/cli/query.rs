@@ -58,6 +58,22 @@ pub struct QueryOptions {
     /// Skip highlighting.
     #[arg(long)]
     pub no_highlights: bool,
+    /// Explain each hit's score: a tree of every part of it (BM25 of each
+    /// term, title, document evidence), as Lucene and Elasticsearch print.
+    #[arg(long)]
+    pub explain: bool,
+    /// Fold near-duplicate passages into the best of them, listing the others
+    /// (the default in text output; JSON lists them in "duplicates").
+    #[arg(long, conflicts_with = "no_collapse")]
+    pub collapse: bool,
+    /// Show near-duplicate passages as hits of their own (text output).
+    #[arg(long)]
+    pub no_collapse: bool,
+    /// Estimated Jaccard similarity of word triples at which passages are
+    /// near-duplicates.
+    #[arg(long, default_value_t = gazette::index::dedup::DEFAULT_THRESHOLD,
+          value_parser = super::parse_similarity)]
+    pub collapse_threshold: f32,
 }
 
 impl QueryOptions {
@@ -74,6 +90,8 @@ impl QueryOptions {
             author: self.author.clone(),
             per_article: self.per_article,
             highlights: !self.no_highlights,
+            explain: self.explain,
+            collapse: self.collapse.then_some(self.collapse_threshold),
         }
     }
 }
@@ -91,7 +109,12 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
     let facets = Facet::parse_list(args.facets.as_deref().unwrap_or(""))
         .map_err(|e| anyhow::anyhow!("--facets: {e}"))?;
     let engine = open_engine(dir)?;
-    let resp = engine.search_with_facets(&args.options.request(args.query), &facets)?;
+    let mut req = args.options.request(args.query);
+    // People read one copy of a story: text output collapses unless asked not to.
+    if args.format == Format::Text && !args.options.no_collapse {
+        req.collapse = Some(args.options.collapse_threshold);
+    }
+    let resp = engine.search_with_facets(&req, &facets)?;
     for w in &resp.warnings {
         eprintln!("gazette: warning: {}", gazette::output::sanitize::clean(w));
     }

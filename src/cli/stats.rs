@@ -33,9 +33,11 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
             let langs: Vec<String> = langs.iter().map(|(l, n)| format!("{l} {n}")).collect();
             write!(
                 out,
-                "documents  {}\npassages   {}\ntweets     {}\nlanguages  {}\n\
+                "documents  {}\nnear-dups  {} (documents with a near-duplicate)\n\
+                 passages   {}\ntweets     {}\nlanguages  {}\n\
                  dates      {} – {}\nsegments   {}\nbytes      {}\nschema     {}\n",
                 s.documents,
+                s.near_duplicates,
                 s.passages,
                 s.tweets,
                 langs.join(", "),

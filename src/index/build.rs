@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
 use crate::analysis::langid::{self, Census, Script};
+use crate::analysis::minhash::MinHash;
 use crate::analysis::{TRIGRAM_LANGUAGES, tag_language};
 use crate::ingest::Parsed;
 use crate::model::Kind;
@@ -187,11 +188,33 @@ pub fn passage_views(parsed: &Parsed) -> Vec<PassageView> {
         .collect()
 }
 
+/// Whether to compute near-duplicate signatures: yes, unless the
+/// environment variable `GAZETTE_DUP_SIGNATURES` is `0` (to measure what
+/// they cost: scripts/dup_cost.sh; an index without them collapses and
+/// skips nothing).
+fn signatures() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var("GAZETTE_DUP_SIGNATURES").map_or(true, |v| v.trim() != "0"))
+}
+
 /// The tantivy documents (one per passage) of a parsed document.
 pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
     let doc = &parsed.doc;
     let (dlang, laid) = lay_out(parsed);
     let tagged_title = doc.title.as_deref().map(|t| tag_language(&dlang, t));
+    let sigs: Vec<Option<MinHash>> = parsed
+        .passages
+        .iter()
+        .map(|p| match signatures() {
+            true => MinHash::of_text(&doc.text[p.start..p.end]),
+            false => None,
+        })
+        .collect();
+    let doc_sig = sigs.iter().flatten().fold(None, |acc: Option<MinHash>, m| {
+        let mut acc = acc.unwrap_or_else(MinHash::empty);
+        acc.union(m);
+        Some(acc)
+    });
     let mut out = Vec::with_capacity(parsed.passages.len());
     for (p, l) in parsed.passages.iter().zip(laid) {
         let i = l.position;
@@ -258,6 +281,12 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         d.add_u64(f.char_end, (char_start + char_len) as u64);
         d.add_u64(f.doc_hash, doc.hash);
         d.add_text(f.origin, &doc.origin);
+        if let Some(m) = &sigs[i] {
+            d.add_bytes(f.sig, &m.signature());
+        }
+        if let (0, Some(m)) = (i, &doc_sig) {
+            d.add_bytes(f.doc_sig, &m.signature());
+        }
         out.push(d);
     }
     out

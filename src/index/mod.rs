@@ -1,6 +1,7 @@
 //! Opening and creating gazette indexes.
 
 pub mod build;
+pub mod dedup;
 pub mod stats;
 pub mod writer;
 

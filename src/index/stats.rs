@@ -34,6 +34,10 @@ pub struct Stats {
     pub bytes: u64,
     /// gazette schema version.
     pub schema_version: u32,
+    /// Documents with a near-duplicate: another document whose text has an
+    /// estimated Jaccard similarity of word triples of at least 0.8.
+    #[serde(default)]
+    pub near_duplicates: u64,
 }
 
 /// Computes the stats of the last commit.
@@ -90,5 +94,9 @@ pub fn compute(idx: &GazetteIndex) -> Result<Stats> {
         segments: searcher.segment_readers().len() as u64,
         bytes,
         schema_version: SCHEMA_VERSION,
+        near_duplicates: super::dedup::documents_with_near_duplicate(
+            idx,
+            super::dedup::DEFAULT_THRESHOLD,
+        )?,
     })
 }

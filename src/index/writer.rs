@@ -38,6 +38,10 @@ pub struct IndexOptions {
     pub strict: bool,
     /// Wait for another writer instead of failing.
     pub wait: bool,
+    /// Leave out a document whose text nearly copies one already indexed
+    /// (or added earlier in the run): estimated Jaccard similarity of its
+    /// word triples at least this ([`super::dedup`]).
+    pub skip_duplicates: Option<f32>,
 }
 
 impl Default for IndexOptions {
@@ -51,6 +55,7 @@ impl Default for IndexOptions {
             commit_every: 20_000,
             strict: false,
             wait: false,
+            skip_duplicates: None,
         }
     }
 }
@@ -73,7 +78,7 @@ impl std::fmt::Display for RecordError {
 }
 
 /// What an indexing run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// New documents.
     pub added: u64,
@@ -91,6 +96,23 @@ pub struct Summary {
     pub elapsed_ms: u64,
     /// Each rejected record.
     pub errors: Vec<RecordError>,
+    /// Documents left out as near-copies (`--skip-duplicates`).
+    #[serde(default)]
+    pub duplicates: u64,
+    /// Each document left out, with the id of the one it copies.
+    #[serde(default)]
+    pub duplicate_of: Vec<DuplicateOf>,
+}
+
+/// A document left out by `--skip-duplicates`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateOf {
+    /// Its id.
+    pub id: String,
+    /// The id of the indexed document it nearly copies.
+    pub copies: String,
+    /// Their estimated similarity.
+    pub similarity: f32,
 }
 
 /// Progress reported while indexing.
@@ -291,6 +313,12 @@ pub fn run(
         }
     });
 
+    // Documents to compare new ones with, by number, with their ids.
+    let mut near = match opts.skip_duplicates {
+        Some(_) if !opts.rebuild => Some(super::dedup::near_index(index)?),
+        Some(_) => Some(Default::default()),
+        None => None,
+    };
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut since_commit = 0usize;
     let id_field = index.fields.doc_id;
@@ -318,6 +346,23 @@ pub fn run(
                     summary.unchanged += 1;
                 }
                 Outcome::Ready { id, hash, docs } => {
+                    if let (Some(threshold), Some((near, ids))) = (opts.skip_duplicates, &mut near)
+                        && let Some(sig) = doc_signature(index, &docs)
+                    {
+                        if let Some((n, similarity)) =
+                            near.nearest(&sig, threshold, |n| ids[n as usize] == id)
+                        {
+                            summary.duplicates += 1;
+                            summary.duplicate_of.push(DuplicateOf {
+                                copies: ids[n as usize].clone(),
+                                id,
+                                similarity,
+                            });
+                            continue;
+                        }
+                        near.insert(sig);
+                        ids.push(id.clone());
+                    }
                     let before = seen
                         .insert(id.clone(), hash)
                         .or_else(|| known.get(&id).copied());
@@ -372,6 +417,15 @@ pub fn run(
     writer.wait_merging_threads()?;
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(summary)
+}
+
+/// The document signature of a document's tantivy documents (on its first).
+fn doc_signature(
+    index: &GazetteIndex,
+    docs: &[TantivyDocument],
+) -> Option<crate::analysis::minhash::Signature> {
+    let bytes = docs.first()?.get_first(index.fields.doc_sig)?.as_bytes()?;
+    bytes.try_into().ok()
 }
 
 /// Deletes documents indexed from `origins` that this run did not see.

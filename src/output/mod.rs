@@ -166,6 +166,24 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, color: bool) -> io::Result<()> {
         at = span.end;
     }
     writeln!(out, "{}", indent(&clean(&text[at..])))?;
+    if !hit.duplicates.is_empty() {
+        let ids: Vec<String> = hit
+            .duplicates
+            .iter()
+            .map(|d| clean(&d.passage_id))
+            .collect();
+        write!(out, "    ")?;
+        let line = format!("+{} similar (ids {})", ids.len(), ids.join(", "));
+        styled(out, DIM, &line, color)?;
+        writeln!(out)?;
+    }
+    if let Some(e) = &hit.explain {
+        for line in e.lines() {
+            write!(out, "    ")?;
+            styled(out, DIM, &clean(&line), color)?;
+            writeln!(out)?;
+        }
+    }
     writeln!(out)
 }
 

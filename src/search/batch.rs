@@ -83,6 +83,8 @@ struct LineQuery {
     until: Option<String>,
     author: Option<String>,
     per_article: Option<usize>,
+    collapse: Option<bool>,
+    collapse_threshold: Option<f32>,
 }
 
 /// An answer line (`--format jsonl`).
@@ -247,6 +249,21 @@ fn apply(req: &mut Request, q: LineQuery) -> Result<(), String> {
     }
     if let Some(v) = q.per_article {
         req.per_article = Some(v);
+    }
+    if let Some(v) = q.collapse_threshold
+        && !(0.0..=1.0).contains(&v)
+    {
+        return Err(format!("collapse_threshold is from 0 to 1, not {v}"));
+    }
+    let threshold = q
+        .collapse_threshold
+        .or(req.collapse)
+        .unwrap_or(crate::index::dedup::DEFAULT_THRESHOLD);
+    match q.collapse {
+        Some(true) => req.collapse = Some(threshold),
+        Some(false) => req.collapse = None,
+        None if req.collapse.is_some() => req.collapse = Some(threshold),
+        None => {}
     }
     Ok(())
 }

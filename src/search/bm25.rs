@@ -108,6 +108,7 @@ impl Query for Bm25TermQuery {
         };
         Ok(Box::new(Bm25TermWeight {
             term: self.term.clone(),
+            described: describe_term(enable_scoring.schema(), &self.term),
             similarity,
             scoring_enabled: enable_scoring.is_scoring_enabled(),
             term_infos,
@@ -266,13 +267,7 @@ impl Bm25Similarity {
         let Some((doc_freq, total_num_docs)) = self.doc_freq_and_count else {
             return Explanation::new("<no score>", 1.0);
         };
-        let mut idf_explain = Explanation::new(
-            "idf, computed as log(1 + (N - n + 0.5) / (n + 0.5))",
-            self.idf,
-        );
-        idf_explain.add_const("n, number of docs containing this term", doc_freq as Score);
-        idf_explain.add_const("N, total number of docs", total_num_docs as Score);
-        idf_explain
+        idf_explanation(self.idf, doc_freq, total_num_docs)
     }
 
     fn boost_by(&self, boost: Score) -> Bm25Similarity {
@@ -288,33 +283,73 @@ impl Bm25Similarity {
         self.weight * (tf / (tf + self.cache[fieldnorm_id as usize]))
     }
 
-    /// As tantivy's `Bm25Weight::explain` (Lucene's format).
-    fn explain(&self, fieldnorm_id: u8, term_freq: u32) -> Explanation {
+    /// As tantivy's `Bm25Weight::explain`, in Lucene's format: the
+    /// product of (k1 + 1), the idf and the length-normalized term
+    /// frequency, each with what it was computed from.
+    fn explain(&self, what: String, fieldnorm_id: u8, term_freq: u32) -> Explanation {
         let score = self.score(fieldnorm_id, term_freq);
-        let tf = term_freq as Score;
-        let mut tf_explanation = Explanation::new(
-            "freq / (freq + k1 * (1 - b + b * dl / avgdl))",
-            tf / (tf + self.cache[fieldnorm_id as usize]),
+        let dl = FieldNormReader::id_to_fieldnorm(fieldnorm_id) as Score;
+        let tf = tf_explanation(
+            term_freq as Score,
+            self.cache[fieldnorm_id as usize],
+            self.params,
+            dl,
+            self.average_fieldnorm,
         );
-        tf_explanation.add_const("freq, occurrences of term within document", tf);
-        tf_explanation.add_const("k1, term saturation parameter", self.params.k1);
-        tf_explanation.add_const("b, length normalization parameter", self.params.b);
-        tf_explanation.add_const(
-            "dl, length of field",
-            FieldNormReader::id_to_fieldnorm(fieldnorm_id) as Score,
-        );
-        tf_explanation.add_const("avgdl, average length of field", self.average_fieldnorm);
-        let mut explanation = Explanation::new("Bm25TermQuery, product of...", score);
         // Weight::explain scores with boost 1; BoostQuery explains the boost.
-        explanation.add_detail(Explanation::new("(K1+1)", self.params.k1 + 1.0));
+        let mut explanation = Explanation::new_with_string(format!("{what}, product of:"), score);
+        explanation.add_detail(Explanation::new("(k1 + 1)", self.params.k1 + 1.0));
         explanation.add_detail(self.idf_explain());
-        explanation.add_detail(tf_explanation);
+        explanation.add_detail(tf);
         explanation
+    }
+}
+
+/// Lucene's explanation of an idf: its value from n and N.
+pub(crate) fn idf_explanation(idf: Score, doc_freq: u64, doc_count: u64) -> Explanation {
+    let mut e = Explanation::new(
+        "idf, computed as log(1 + (N - n + 0.5) / (n + 0.5)) from:",
+        idf,
+    );
+    e.add_const("n, number of docs containing the term", doc_freq as Score);
+    e.add_const("N, total number of docs", doc_count as Score);
+    e
+}
+
+/// Lucene's explanation of BM25's term-frequency part; `norm` is
+/// k1 · (1 − b + b · dl / avgdl) as the scorer computed it.
+pub(crate) fn tf_explanation(
+    tf: Score,
+    norm: Score,
+    params: Bm25Params,
+    dl: Score,
+    avgdl: Score,
+) -> Explanation {
+    let mut e = Explanation::new(
+        "tf, computed as freq / (freq + k1 * (1 - b + b * dl / avgdl)) from:",
+        tf / (tf + norm),
+    );
+    e.add_const("freq, occurrences of the term", tf);
+    e.add_const("k1, term saturation parameter", params.k1);
+    e.add_const("b, length normalization parameter", params.b);
+    e.add_const("dl, length of the field", dl);
+    e.add_const("avgdl, average length of the field", avgdl);
+    e
+}
+
+/// `field:"text"` of a term, for explanations.
+pub(crate) fn describe_term(schema: &tantivy::schema::Schema, term: &Term) -> String {
+    let field = schema.get_field_name(term.field());
+    match term.value().as_str() {
+        Some(text) => format!("{field}:{text:?}"),
+        None => format!("{term:?}"),
     }
 }
 
 struct Bm25TermWeight {
     term: Term,
+    /// `field:"text"`, for explanations.
+    described: String,
     similarity: Bm25Similarity,
     scoring_enabled: bool,
     /// The term's dictionary entry per segment, when the weight was built
@@ -381,9 +416,7 @@ impl Weight for Bm25TermWeight {
         if scorer.doc() > doc || scorer.seek(doc) != doc {
             return Err(does_not_match());
         }
-        let mut explanation = scorer.explain();
-        explanation.add_context(format!("Term={:?}", self.term));
-        Ok(explanation)
+        Ok(scorer.explain(format!("weight({})", self.described)))
     }
 
     fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
@@ -406,9 +439,9 @@ struct Bm25TermScorer {
 }
 
 impl Bm25TermScorer {
-    fn explain(&self) -> Explanation {
+    fn explain(&self, what: String) -> Explanation {
         let id = self.fieldnorms.fieldnorm_id(self.doc());
-        self.similarity.explain(id, self.postings.term_freq())
+        self.similarity.explain(what, id, self.postings.term_freq())
     }
 }
 
@@ -618,7 +651,7 @@ mod tests {
             let json = e.to_pretty_json();
             assert!(json.contains("k1, term saturation parameter"), "{json}");
             assert!(json.contains("0.9") && json.contains("0.4"), "{json}");
-            assert!(json.contains("Term="), "{json}");
+            assert!(json.contains("weight(body:\\\"cat\\\")"), "{json}");
         }
         // Boosted: the explanation is still the score.
         let boosted = BoostQuery::new(Box::new(q.clone()), 0.3);

@@ -28,7 +28,7 @@ use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Wei
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-use crate::search::bm25::{Bm25Params, idf};
+use crate::search::bm25::{Bm25Params, describe_term, idf, idf_explanation, tf_explanation};
 use crate::search::doclevel::DocLevelScorer;
 
 /// The passages of the documents containing any of the terms, each scored
@@ -62,7 +62,7 @@ impl fmt::Debug for DocEvidenceQuery {
 }
 
 impl DocEvidenceQuery {
-    /// A query over `terms`, each with its weight and group; `position` is the
+    /// A query over `terms`, each with its weight; `position` is the
     /// passages' position field; `params` score documents of several
     /// passages, `single` documents of one.
     pub fn new(
@@ -77,6 +77,60 @@ impl DocEvidenceQuery {
             params,
             single,
         }
+    }
+}
+
+impl DocEvidenceQuery {
+    /// The BM25 parameters of the document starting at `first`.
+    fn params_of(&self, layout: &Layout, first: DocId) -> Bm25Params {
+        if layout.passages[first as usize] == 1 {
+            self.single
+        } else {
+            self.params
+        }
+    }
+}
+
+/// A term of the evidence with its statistics over documents.
+struct TermWeight {
+    term: Term,
+    /// `field:"text"`, for explanations.
+    described: String,
+    boost: Score,
+    /// The query word it is a form of (see [`DocEvidenceQuery`]).
+    group: u32,
+    /// Documents containing the term.
+    doc_freq: u64,
+    idf: Score,
+    /// The field's average document length.
+    avgdl: Score,
+}
+
+impl TermWeight {
+    /// k1 · (1 − b + b · dl / avgdl).
+    fn norm(&self, p: Bm25Params, dl: Score) -> Score {
+        p.k1 * (1.0 - p.b + p.b * dl / self.avgdl)
+    }
+
+    /// The term's BM25 in a document where it occurs `tf` times, of
+    /// length `dl`: what the scorer adds up and the explanation shows.
+    fn score(&self, p: Bm25Params, tf: Score, dl: Score) -> Score {
+        self.idf * self.boost * (p.k1 + 1.0) * tf / (tf + self.norm(p, dl))
+    }
+
+    fn explain(&self, p: Bm25Params, tf: Score, dl: Score, documents: u64) -> Explanation {
+        let mut e = Explanation::new_with_string(
+            format!(
+                "weight({} in the whole document), product of:",
+                self.described
+            ),
+            self.score(p, tf, dl),
+        );
+        e.add_const("boost", self.boost);
+        e.add_const("(k1 + 1)", p.k1 + 1.0);
+        e.add_detail(idf_explanation(self.idf, self.doc_freq, documents));
+        e.add_detail(tf_explanation(tf, self.norm(p, dl), p, dl, self.avgdl));
+        e
     }
 }
 
@@ -198,6 +252,9 @@ impl Query for DocEvidenceQuery {
             return Ok(Box::new(DocEvidenceWeight {
                 segments: Vec::new(),
                 position: String::new(),
+                terms: Vec::new(),
+                documents: 0,
+                query: self.clone(),
             }));
         };
         let schema = enable_scoring.schema();
@@ -217,13 +274,20 @@ impl Query for DocEvidenceQuery {
             }
             per_segment.push(lists);
         }
-        // Per term: idf · (k1 + 1) · weight, and its field's average
+        // Per term: its idf over documents and its field's average
         // document length.
         let mut term_weights = Vec::with_capacity(self.terms.len());
         for ((term, boost, group), n) in self.terms.iter().zip(&doc_freq) {
             let tokens = statistics_provider.total_num_tokens(term.field())?;
-            let avg = (tokens as Score / documents as Score).max(1.0);
-            term_weights.push((idf(*n, documents) * boost, avg, term.field(), *group));
+            term_weights.push(TermWeight {
+                term: term.clone(),
+                described: describe_term(schema, term),
+                boost: *boost,
+                group: *group,
+                doc_freq: *n,
+                idf: idf(*n, documents),
+                avgdl: (tokens as Score / documents as Score).max(1.0),
+            });
         }
         let mut segments = Vec::with_capacity(per_segment.len());
         let readers = searcher.segment_readers().iter().zip(&layouts);
@@ -232,52 +296,51 @@ impl Query for DocEvidenceQuery {
                 continue;
             }
             let mut scores: Vec<(DocId, u32, Score)> = Vec::new();
-            for (list, &(weight, avg, field, group)) in lists.iter().zip(&term_weights) {
+            for (list, tw) in lists.iter().zip(&term_weights) {
                 if list.is_empty() {
                     continue;
                 }
-                let lengths = layout.lengths(reader, field)?;
+                let lengths = layout.lengths(reader, tw.term.field())?;
                 for &(first, tf) in list {
                     let dl = lengths[first as usize] as Score;
-                    let Bm25Params { k1, b } = if layout.passages[first as usize] == 1 {
-                        self.single
-                    } else {
-                        self.params
-                    };
-                    let tf = tf as Score;
-                    scores.push((
-                        first,
-                        group,
-                        weight * (k1 + 1.0) * tf / (tf + k1 * (1.0 - b + b * dl / avg)),
-                    ));
+                    let params = self.params_of(layout, first);
+                    scores.push((first, tw.group, tw.score(params, tf as Score, dl)));
                 }
             }
             scores.sort_unstable_by_key(|f| (f.0, f.1));
             let mut firsts: Vec<(DocId, Score)> = Vec::with_capacity(scores.len());
-            let mut last_group = None;
-            let mut best_in_group: Score = 0.0;
+            // Per (document, word): the best of the word's forms.
+            let mut best: Option<(DocId, u32, Score)> = None;
+            let add =
+                |firsts: &mut Vec<(DocId, Score)>, (d, _, sc): (DocId, u32, Score)| match firsts
+                    .last_mut()
+                {
+                    Some((f, total)) if *f == d => *total += sc,
+                    _ => firsts.push((d, sc)),
+                };
             for (d, group, sc) in scores {
-                match firsts.last_mut() {
-                    // Another form of the same word: the best one counts.
-                    Some((f, total)) if *f == d && last_group == Some(group) => {
-                        let best = best_in_group.max(sc);
-                        *total += best - best_in_group;
-                        best_in_group = best;
-                    }
-                    Some((f, total)) if *f == d => {
-                        *total += sc;
-                        best_in_group = sc;
-                    }
+                match &mut best {
+                    Some((bd, bg, bs)) if *bd == d && *bg == group => *bs = bs.max(sc),
                     _ => {
-                        firsts.push((d, sc));
-                        best_in_group = sc;
+                        if let Some(b) = best.take() {
+                            add(&mut firsts, b);
+                        }
+                        best = Some((d, group, sc));
                     }
                 }
-                last_group = Some(group);
+            }
+            if let Some(b) = best {
+                add(&mut firsts, b);
             }
             segments.push((reader.segment_id(), firsts));
         }
-        Ok(Box::new(DocEvidenceWeight { segments, position }))
+        Ok(Box::new(DocEvidenceWeight {
+            segments,
+            position,
+            terms: term_weights,
+            documents,
+            query: self.clone(),
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -293,6 +356,11 @@ struct DocEvidenceWeight {
     segments: Vec<(SegmentId, Vec<(DocId, Score)>)>,
     /// Name of the position fast field.
     position: String,
+    /// The terms with their statistics (for explanations).
+    terms: Vec<TermWeight>,
+    /// N: documents in the searcher.
+    documents: u64,
+    query: DocEvidenceQuery,
 }
 
 impl DocEvidenceWeight {
@@ -318,15 +386,74 @@ impl Weight for DocEvidenceWeight {
         )))
     }
 
+    /// The document's score, and each term's part in it, recomputed from
+    /// the term's occurrences in the document's passages with the same
+    /// [`TermWeight::score`] the weight used.
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let positions = reader.fast_fields().u64(&self.position)?;
         let first = first_of(&positions, doc);
-        let score = self
+        let Some(score) = self
             .firsts(reader)
             .and_then(|f| f.binary_search_by_key(&first, |x| x.0).ok().map(|i| f[i].1))
-            .unwrap_or(0.0);
-        let mut e = Explanation::new("BM25 of the query's words over the whole document", score);
-        e.add_const("first passage", first as Score);
+        else {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "Document #({doc}) does not match"
+            )));
+        };
+        let layout = Layout::of(reader, &self.position)?;
+        let params = self.query.params_of(&layout, first);
+        let passages = layout.passages[first as usize];
+        let mut e = Explanation::new_with_string(
+            format!(
+                "document evidence: BM25 of the query's words over the whole document \
+                 ({passages} passage(s) from doc {first}, k1 {}, b {}; n and N count \
+                 documents), sum of:",
+                params.k1, params.b
+            ),
+            score,
+        );
+        let alive = reader.alive_bitset();
+        // Per word (group), its forms' explanations: the best one counts.
+        let mut words: Vec<(u32, Vec<Explanation>)> = Vec::new();
+        for tw in &self.terms {
+            let inverted = reader.inverted_index(tw.term.field())?;
+            let Some(mut postings) =
+                inverted.read_postings(&tw.term, IndexRecordOption::WithFreqs)?
+            else {
+                continue;
+            };
+            let mut tf = 0u32;
+            let mut d = postings.doc();
+            if d < first {
+                d = postings.seek(first);
+            }
+            while d != TERMINATED && layout.first[d as usize] == first {
+                if alive.is_none_or(|a| a.is_alive(d)) {
+                    tf += postings.term_freq();
+                }
+                d = postings.advance();
+            }
+            if tf > 0 {
+                let dl = layout.lengths(reader, tw.term.field())?[first as usize] as Score;
+                let x = tw.explain(params, tf as Score, dl, self.documents);
+                match words.iter_mut().find(|(g, _)| *g == tw.group) {
+                    Some((_, forms)) => forms.push(x),
+                    None => words.push((tw.group, vec![x])),
+                }
+            }
+        }
+        for (_, mut forms) in words {
+            if forms.len() == 1 {
+                e.add_detail(forms.remove(0));
+                continue;
+            }
+            let best = forms.iter().map(|x| x.value()).fold(Score::MIN, Score::max);
+            let mut word = Explanation::new("one word's forms, the best of:", best);
+            for x in forms {
+                word.add_detail(x);
+            }
+            e.add_detail(word);
+        }
         Ok(e)
     }
 }

@@ -48,6 +48,16 @@ impl DocLevelQuery {
     pub fn new(inner: Box<dyn Query>, position: Field) -> DocLevelQuery {
         DocLevelQuery { inner, position }
     }
+
+    /// The query of the first passages.
+    pub fn inner(&self) -> &dyn Query {
+        &*self.inner
+    }
+
+    /// The same query over another query of the first passages.
+    pub fn with_inner(&self, inner: Box<dyn Query>) -> DocLevelQuery {
+        DocLevelQuery::new(inner, self.position)
+    }
 }
 
 /// A searcher's statistics with N = the number of documents.
@@ -147,9 +157,13 @@ impl Weight for DocLevelWeight {
             )));
         };
         let inner = self.inner.explain(reader, first)?;
-        let mut explanation =
-            Explanation::new("score of its document's first passage", inner.value());
-        explanation.add_const("first passage", first as Score);
+        let mut explanation = Explanation::new_with_string(
+            format!(
+                "title: indexed once per document, scored at its first passage \
+                 (doc {first}; n and N count documents), result of:"
+            ),
+            inner.value(),
+        );
         explanation.add_detail(inner);
         Ok(explanation)
     }

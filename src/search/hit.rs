@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::facets::Facets;
 use crate::model::{Kind, TweetMeta};
+use crate::search::explain::Explanation;
 
 /// Byte and char offsets of a span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +70,24 @@ pub struct Hit {
     pub doc: DocOut,
     /// Tweet metadata, or null for article paragraphs.
     pub tweet: Option<TweetMeta>,
+    /// Near-duplicates of this passage that `--collapse` folded into it,
+    /// best first (empty when none, or without `--collapse`).
+    #[serde(default)]
+    pub duplicates: Vec<Duplicate>,
+    /// Why the hit scores what it does (`--explain` only; absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explanation>,
+}
+
+/// A passage folded into a hit by `--collapse`: a near-duplicate of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Duplicate {
+    /// `doc_id#n`.
+    pub passage_id: String,
+    /// Its document's id.
+    pub doc_id: String,
+    /// Its score for the query.
+    pub score: f32,
 }
 
 /// The answer to one query (`query --format json`; a `batch` line adds `id`).

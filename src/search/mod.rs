@@ -4,6 +4,7 @@ pub mod batch;
 pub mod bm25;
 pub mod docevidence;
 pub mod doclevel;
+pub mod explain;
 pub mod facets;
 pub mod highlight;
 pub mod hit;
@@ -20,12 +21,12 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, Te
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{lang, stem};
+use crate::analysis::{lang, minhash, stem};
 use crate::error::{Error, Result};
-use crate::index::GazetteIndex;
+use crate::index::{GazetteIndex, dedup};
 use crate::model::{Day, Kind, TweetMeta};
 pub use facets::{Facet, Facets};
-pub use hit::{DocOut, Hit, PassageOut, Response, Span};
+pub use hit::{DocOut, Duplicate, Hit, PassageOut, Response, Span};
 use query::{Compiler, HighlightSpec};
 
 /// A query with its options.
@@ -51,6 +52,11 @@ pub struct Request {
     pub per_article: Option<usize>,
     /// Compute highlights.
     pub highlights: bool,
+    /// Explain each hit's score ([`explain`]).
+    pub explain: bool,
+    /// Fold near-duplicate passages into the best of them: those whose
+    /// signatures' estimated Jaccard similarity is at least this.
+    pub collapse: Option<f32>,
 }
 
 impl Default for Request {
@@ -66,6 +72,8 @@ impl Default for Request {
             author: None,
             per_article: None,
             highlights: true,
+            explain: false,
+            collapse: None,
         }
     }
 }
@@ -78,6 +86,10 @@ pub struct Engine {
     /// Document keys for `per_article`, with the searcher generation they
     /// were built for.
     doc_keys: Mutex<Option<(u64, Arc<DocKeys>)>>,
+    /// Passage signature columns for `collapse`, with the searcher
+    /// generation they were opened for (opening a column reads its
+    /// dictionary's index: once, not per query).
+    signatures: Mutex<Option<(u64, Arc<dedup::PassageSignatures>)>>,
     /// `per_article` requests served, to decide when the table pays.
     per_article_requests: AtomicUsize,
     /// Passages analyzed for highlighting, kept across requests (batch).
@@ -99,6 +111,7 @@ impl Engine {
             reader,
             stem_langs,
             doc_keys: Mutex::new(None),
+            signatures: Mutex::new(None),
             per_article_requests: AtomicUsize::new(0),
             passages: None,
         })
@@ -129,8 +142,15 @@ impl Engine {
         let query = self.with_filters(compiled.query, req)?;
         let searcher = self.reader.searcher();
         let (hits, total) = self.top(&searcher, &*query, req)?;
+        // The weight of the very query that ranked the hits, built once.
+        let explainer = match req.explain {
+            true => Some(explain::guarded(&*query).weight(
+                tantivy::query::EnableScoring::enabled_from_searcher(&searcher),
+            )?),
+            false => None,
+        };
         let mut out = Vec::with_capacity(hits.len());
-        for (i, (score, addr)) in hits.into_iter().enumerate() {
+        for (i, (score, addr, dups)) in hits.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
             // The document's values are stored on its first passage.
             let position = doc
@@ -146,14 +166,22 @@ impl Engine {
                 searcher.segment_reader(addr.segment_ord).segment_id(),
                 addr.doc_id,
             );
-            out.push(self.hit(
+            let mut hit = self.hit(
                 &doc,
                 first.as_ref().unwrap_or(&doc),
                 key,
                 req.offset + i + 1,
                 score,
                 req.highlights.then_some(&compiled.highlight),
-            ));
+            );
+            for (score, addr) in dups {
+                hit.duplicates.push(duplicate(&searcher, addr, score)?);
+            }
+            if let Some(weight) = &explainer {
+                let reader = searcher.segment_reader(addr.segment_ord);
+                hit.explain = Some((&weight.explain(reader, addr.doc_id)?).into());
+            }
+            out.push(hit);
         }
         Ok(Response {
             query: req.query.clone(),
@@ -241,15 +269,16 @@ impl Engine {
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// The page of hits asked for, honouring `per_article`, and the total.
+    /// The page of hits asked for, honouring `per_article` and
+    /// `collapse`, and the total.
     fn top(
         &self,
         searcher: &Searcher,
         query: &dyn Query,
         req: &Request,
-    ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
+    ) -> Result<(Vec<Ranked>, usize)> {
         let want = req.offset + req.limit;
-        let Some(per) = req.per_article else {
+        if req.per_article.is_none() && req.collapse.is_none() {
             let (top, total) = searcher.search(
                 query,
                 &(
@@ -260,43 +289,95 @@ impl Engine {
                 ),
             )?;
             let top = if req.limit == 0 { Vec::new() } else { top };
+            let top = top.into_iter().map(|(s, a)| (s, a, Vec::new())).collect();
             return Ok((top, total));
-        };
-        let per = per.max(1);
+        }
+        let per = req.per_article.unwrap_or(usize::MAX).max(1);
         let mut fetch = (want * 2).max(32);
+        let sigs = match req.collapse {
+            Some(_) => Some(self.signatures(searcher)?),
+            None => None,
+        };
         loop {
             let (top, total) =
                 searcher.search(query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
             // The first per-article request of an engine looks its few
             // candidates up one by one; an engine that serves more (batch,
             // eval) builds the key table once and reuses it.
-            let table = if self.per_article_requests.fetch_add(1, Ordering::Relaxed) == 0 {
+            let table = if req.per_article.is_none()
+                || self.per_article_requests.fetch_add(1, Ordering::Relaxed) == 0
+            {
                 None
             } else {
                 Some(self.doc_keys(searcher)?)
             };
             let mut counts: HashMap<DocKey, usize> = HashMap::new();
-            let mut kept = Vec::new();
-            for (score, addr) in &top {
-                let key = match &table {
-                    Some(keys) => DocKey::Key(keys.get(*addr)),
-                    None => DocKey::Id(doc_id_of(searcher, *addr)?),
-                };
-                let n = counts.entry(key).or_default();
-                if *n < per {
-                    *n += 1;
-                    kept.push((*score, *addr));
-                    if kept.len() == want {
+            let mut kept: Vec<Group> = Vec::new();
+            for &(score, addr) in &top {
+                let sig = sigs
+                    .as_ref()
+                    .and_then(|s| s.get(addr.segment_ord, addr.doc_id));
+                if let (Some(threshold), Some(sig)) = (req.collapse, &sig)
+                    && let Some(group) = kept.iter_mut().find(|g| {
+                        g.sig
+                            .as_ref()
+                            .is_some_and(|s| minhash::similarity(s, sig) >= threshold)
+                    })
+                {
+                    group.duplicates.push((score, addr));
+                    continue;
+                }
+                if kept.len() == want {
+                    if req.collapse.is_none() {
                         break;
                     }
+                    // Full: look on only for duplicates of the hits kept.
+                    continue;
                 }
+                if req.per_article.is_some() {
+                    let key = match &table {
+                        Some(keys) => DocKey::Key(keys.get(addr)),
+                        None => DocKey::Id(doc_id_of(searcher, addr)?),
+                    };
+                    let n = counts.entry(key).or_default();
+                    if *n >= per {
+                        continue;
+                    }
+                    *n += 1;
+                }
+                kept.push(Group {
+                    score,
+                    addr,
+                    sig,
+                    duplicates: Vec::new(),
+                });
             }
             if kept.len() == want || top.len() < fetch || fetch >= total {
-                let page = kept.into_iter().skip(req.offset).take(req.limit).collect();
+                let page = kept
+                    .into_iter()
+                    .skip(req.offset)
+                    .take(req.limit)
+                    .map(|g| (g.score, g.addr, g.duplicates))
+                    .collect();
                 return Ok((page, total));
             }
             fetch *= 4;
         }
+    }
+
+    /// The passage signature columns of `searcher`'s segments, opened on
+    /// first use.
+    fn signatures(&self, searcher: &Searcher) -> Result<Arc<dedup::PassageSignatures>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.signatures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, sigs)) = &*cached
+            && *g == generation
+        {
+            return Ok(sigs.clone());
+        }
+        let sigs = Arc::new(dedup::PassageSignatures::new(searcher)?);
+        *cached = Some((generation, sigs.clone()));
+        Ok(sigs)
     }
 
     /// The document keys of `searcher`'s segments, built on first use.
@@ -374,8 +455,21 @@ impl Engine {
                 lang: first_s(f.doc_lang).unwrap_or_else(|| "und".into()),
             },
             tweet,
+            duplicates: Vec::new(),
+            explain: None,
         }
     }
+}
+
+/// A hit with the near-duplicates folded into it (score and address each).
+type Ranked = (f32, DocAddress, Vec<(f32, DocAddress)>);
+
+/// A hit kept while collapsing, with its signature and its duplicates.
+struct Group {
+    score: f32,
+    addr: DocAddress,
+    sig: Option<minhash::Signature>,
+    duplicates: Vec<(f32, DocAddress)>,
 }
 
 /// The document of a passage, for `per_article`: its key in a [`DocKeys`]
@@ -434,6 +528,26 @@ impl DocKeys {
             .get(ord as usize)
             .copied()
     }
+}
+
+/// A passage folded into a hit, named from the fast fields (`doc_id`,
+/// `position`: the passage id is `doc_id#position`) without reading the
+/// stored passage.
+fn duplicate(searcher: &Searcher, addr: DocAddress, score: f32) -> Result<Duplicate> {
+    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+    let ids = fast
+        .str("doc_id")?
+        .ok_or_else(|| Error::Invalid("index lacks doc_id fast field".into()))?;
+    let mut doc_id = String::new();
+    if let Some(ord) = ids.term_ords(addr.doc_id).next() {
+        ids.ord_to_str(ord, &mut doc_id)?;
+    }
+    let position = fast.u64("position")?.first(addr.doc_id).unwrap_or(0);
+    Ok(Duplicate {
+        passage_id: format!("{doc_id}#{position}"),
+        doc_id,
+        score,
+    })
 }
 
 fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {

@@ -11,7 +11,7 @@ use crate::index::writer::Summary;
 pub const RETRY_AFTER_SECS: u64 = 1;
 
 /// The body of every error response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// What went wrong.
     pub error: ErrorDetail,

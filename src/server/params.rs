@@ -28,6 +28,12 @@ pub struct SearchParams {
     per_article: Option<usize>,
     highlights: Option<bool>,
     facets: Option<String>,
+    /// Fold near-duplicate passages into the best one (as `--collapse`).
+    collapse: Option<bool>,
+    /// Estimated Jaccard from which passages are near-duplicates.
+    collapse_threshold: Option<f32>,
+    /// Each hit's score as a tree (as `--explain`).
+    explain: Option<bool>,
 }
 
 /// Empty parameters (`lang=`, as an HTML form sends them) mean "not set".
@@ -86,6 +92,12 @@ impl SearchParams {
             .transpose()?;
         let facets = Facet::parse_list(self.facets.as_deref().unwrap_or(""))
             .map_err(|e| ApiError::bad_param(format!("facets: {e}")))?;
+        let threshold = self.collapse_threshold.unwrap_or(0.8);
+        if !(0.0..=1.0).contains(&threshold) {
+            return Err(ApiError::bad_param(format!(
+                "collapse_threshold {threshold} is not between 0 and 1"
+            )));
+        }
         let req = Request {
             query,
             limit,
@@ -97,6 +109,9 @@ impl SearchParams {
             author: given(&self.author).map(str::to_string),
             per_article: self.per_article,
             highlights: self.highlights.unwrap_or(true),
+            explain: self.explain.unwrap_or(false),
+            collapse: (self.collapse.unwrap_or(false) || self.collapse_threshold.is_some())
+                .then_some(threshold),
         };
         Ok((req, facets))
     }
