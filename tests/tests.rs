@@ -15,6 +15,8 @@ mod common;
 mod eval;
 #[path = "it/faults.rs"]
 mod faults;
+#[path = "it/formats.rs"]
+mod formats;
 #[path = "it/indexing.rs"]
 mod indexing;
 #[path = "it/model.rs"]

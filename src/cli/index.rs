@@ -41,6 +41,8 @@ pub struct Args {
     /// Summary format.
     #[arg(long, value_enum, default_value = "text")]
     format: SummaryFormat,
+    #[command(flatten)]
+    input: super::input::InputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -59,6 +61,7 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
         commit_every: args.commit_every.max(1),
         strict: args.strict,
         wait: args.wait,
+        read: args.input.options(),
     };
     let summary = index_with_progress(dir, &opts)?;
     match args.format {

@@ -4,6 +4,7 @@ mod batch;
 mod delete;
 mod eval;
 mod index;
+mod input;
 mod optimize;
 mod passages;
 mod query;
@@ -35,7 +36,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Index articles and tweets (text, JSON Lines, .gz, folders, - for stdin).
+    /// Index articles and tweets (text, JSON Lines, API tweets, CSV, feeds, HTML, .gz, folders, -).
     Index(index::Args),
     /// Search passages.
     Query(query::Args),

@@ -38,6 +38,8 @@ pub struct IndexOptions {
     pub strict: bool,
     /// Wait for another writer instead of failing.
     pub wait: bool,
+    /// Input format and CSV columns (`--input-format`, `--map`).
+    pub read: ingest::ReadOptions,
 }
 
 impl Default for IndexOptions {
@@ -51,6 +53,7 @@ impl Default for IndexOptions {
             commit_every: 20_000,
             strict: false,
             wait: false,
+            read: ingest::ReadOptions::default(),
         }
     }
 }
@@ -217,10 +220,7 @@ fn process(record: &Record, index: &GazetteIndex, known: &HashMap<String, u64>) 
 }
 
 fn record_bytes(r: &Record) -> u64 {
-    match &r.body {
-        ingest::RecordBody::Text(s) | ingest::RecordBody::Json(s) => s.len() as u64 + 1,
-        ingest::RecordBody::Bad(_) => 0,
-    }
+    r.body.len() as u64
 }
 
 /// Runs an indexing job on `index`; `progress` is called after each batch.
@@ -238,7 +238,7 @@ pub fn run(
     } else {
         known_documents(index)?
     };
-    let (inputs, path_errors) = read::expand(&opts.paths);
+    let (inputs, path_errors) = read::expand_as(&opts.paths, opts.read.format);
     for e in path_errors {
         if let Error::Record {
             file,
@@ -269,9 +269,10 @@ pub fn run(
         disk_total: read::disk_size(&inputs),
         ..Progress::default()
     };
+    let read_opts = opts.read.clone();
     let reader = std::thread::spawn(move || {
         let mut batch = Vec::with_capacity(BATCH);
-        ingest::stream_records(inputs, &reader_counter, |r| {
+        ingest::stream_records_with(inputs, &read_opts, &reader_counter, |r| {
             batch.push(r);
             if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
