@@ -20,6 +20,8 @@ mod eval;
 mod explain;
 #[path = "it/faults.rs"]
 mod faults;
+#[path = "it/formats.rs"]
+mod formats;
 #[path = "it/indexing.rs"]
 mod indexing;
 #[path = "it/model.rs"]

@@ -50,6 +50,8 @@ pub struct Args {
     /// Summary format.
     #[arg(long, value_enum, default_value = "text")]
     format: SummaryFormat,
+    #[command(flatten)]
+    input: super::input::InputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -69,6 +71,7 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
         strict: args.strict,
         wait: args.wait,
         skip_duplicates: args.skip_duplicates.then_some(args.duplicate_threshold),
+        read: args.input.options(),
     };
     let summary = index_with_progress(dir, &opts)?;
     match args.format {

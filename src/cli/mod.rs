@@ -5,6 +5,7 @@ mod completions;
 mod delete;
 mod eval;
 mod index;
+mod input;
 mod man;
 mod optimize;
 mod passages;
@@ -38,7 +39,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Index articles and tweets (text, JSON Lines, .gz, folders, - for stdin).
+    /// Index articles and tweets (text, JSON Lines, API tweets, CSV, feeds, HTML, .gz, folders, -).
     Index(index::Args),
     /// Search passages.
     Query(query::Args),

@@ -16,10 +16,13 @@ pub struct Args {
     /// Files, folders (walked recursively) or - for standard input.
     #[arg(default_value = "corpus")]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    input: super::input::InputArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let (inputs, path_errors) = read::expand(&args.paths);
+    let opts = args.input.options();
+    let (inputs, path_errors) = read::expand_as(&args.paths, opts.format);
     let mut rejected = 0u64;
     for e in path_errors {
         rejected += 1;
@@ -62,7 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         }
         Ok(())
     };
-    ingest::stream_records(inputs, &counter, |r| {
+    ingest::stream_records_with(inputs, &opts, &counter, |r| {
         batch.push(r);
         if batch.len() < BATCH {
             return true;

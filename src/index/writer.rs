@@ -42,6 +42,8 @@ pub struct IndexOptions {
     /// (or added earlier in the run): estimated Jaccard similarity of its
     /// word triples at least this ([`super::dedup`]).
     pub skip_duplicates: Option<f32>,
+    /// Input format and CSV columns (`--input-format`, `--map`).
+    pub read: ingest::ReadOptions,
 }
 
 impl Default for IndexOptions {
@@ -56,6 +58,7 @@ impl Default for IndexOptions {
             strict: false,
             wait: false,
             skip_duplicates: None,
+            read: ingest::ReadOptions::default(),
         }
     }
 }
@@ -246,10 +249,7 @@ fn process(record: &Record, index: &GazetteIndex, known: &HashMap<String, u64>) 
 }
 
 fn record_bytes(r: &Record) -> u64 {
-    match &r.body {
-        ingest::RecordBody::Text(s) | ingest::RecordBody::Json(s) => s.len() as u64 + 1,
-        ingest::RecordBody::Bad(_) => 0,
-    }
+    r.body.len() as u64
 }
 
 /// Runs an indexing job on `index`; `progress` is called after each batch.
@@ -267,7 +267,7 @@ pub fn run(
     } else {
         known_documents(index)?
     };
-    let (inputs, path_errors) = read::expand(&opts.paths);
+    let (inputs, path_errors) = read::expand_as(&opts.paths, opts.read.format);
     for e in path_errors {
         if let Error::Record {
             file,
@@ -298,9 +298,10 @@ pub fn run(
         disk_total: read::disk_size(&inputs),
         ..Progress::default()
     };
+    let read_opts = opts.read.clone();
     let reader = std::thread::spawn(move || {
         let mut batch = Vec::with_capacity(BATCH);
-        ingest::stream_records(inputs, &reader_counter, |r| {
+        ingest::stream_records_with(inputs, &read_opts, &reader_counter, |r| {
             batch.push(r);
             if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));

@@ -22,9 +22,21 @@ pub const MAX_TEXT_BYTES: usize = 64 << 20;
 pub enum Format {
     /// A plain-text article.
     Text,
-    /// JSON Lines of articles and tweets.
+    /// JSON Lines of articles and tweets in gazette's own schema.
     JsonLines,
-    /// Decide from the content: `{` first means JSON Lines.
+    /// Tweets from the X/Twitter API: v1.1 or v2 (pages or flattened).
+    Twitter,
+    /// CSV or TSV with a header row (the delimiter is found in the header).
+    Csv,
+    /// An RSS 2.0, Atom or JSON Feed.
+    Feed,
+    /// An HTML article page.
+    Html,
+    /// A `.json`/`.jsonl` file: gazette records, API tweets or a JSON Feed,
+    /// told apart by the content.
+    Json,
+    /// Decide from the content: `{` is JSON (as [`Format::Json`]), `<` a
+    /// feed or an HTML page, anything else a text article.
     Sniff,
 }
 
@@ -63,8 +75,36 @@ pub enum RecordBody {
     Text(String),
     /// One JSON line.
     Json(String),
+    /// One tweet of the X/Twitter API (v1.1, or v2 flattened), a JSON line.
+    Tweet(String),
+    /// A whole HTML page.
+    Html(String),
+    /// The fields of a CSV row or a feed item.
+    Fields(Box<super::Fields>),
+    /// A document the reader parsed already (a tweet of a v2 page).
+    Parsed(Box<super::Parsed>),
     /// Something unreadable: reported as this record's error.
     Bad(String),
+}
+
+impl RecordBody {
+    /// Roughly how many input bytes the record stands for (for progress).
+    pub fn len(&self) -> usize {
+        match self {
+            RecordBody::Text(s)
+            | RecordBody::Json(s)
+            | RecordBody::Tweet(s)
+            | RecordBody::Html(s) => s.len() + 1,
+            RecordBody::Fields(f) => f.len(),
+            RecordBody::Parsed(p) => p.doc.text.len(),
+            RecordBody::Bad(_) => 0,
+        }
+    }
+
+    /// True for a record that stands for no input bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 fn format_of(name: &str) -> Option<(Format, bool)> {
@@ -73,11 +113,17 @@ fn format_of(name: &str) -> Option<(Format, bool)> {
         Some(stem) => (stem.to_string(), true),
         None => (lower, false),
     };
-    let format = if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") || stem.ends_with(".json")
-    {
-        Format::JsonLines
-    } else if stem.ends_with(".txt") || stem.ends_with(".text") || stem.ends_with(".md") {
+    let ext = stem.rsplit_once('.').map_or("", |(_, e)| e);
+    let format = if matches!(ext, "jsonl" | "ndjson" | "json") {
+        Format::Json
+    } else if matches!(ext, "txt" | "text" | "md") {
         Format::Text
+    } else if matches!(ext, "csv" | "tsv" | "tab") {
+        Format::Csv
+    } else if matches!(ext, "rss" | "atom" | "xml") {
+        Format::Feed
+    } else if matches!(ext, "html" | "htm" | "xhtml") {
+        Format::Html
     } else if gzip {
         Format::Sniff
     } else {
@@ -91,6 +137,22 @@ fn format_of(name: &str) -> Option<(Format, bool)> {
 /// file named explicitly is read whatever its name. Paths that do not exist
 /// are returned as errors, in order, beside the inputs.
 pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
+    expand_as(paths, None)
+}
+
+/// [`expand`], every file read as `forced` when it is given
+/// (`--input-format`); folders still take only files of known extensions.
+pub fn expand_as(paths: &[PathBuf], forced: Option<Format>) -> (Vec<Input>, Vec<Error>) {
+    let (mut inputs, errors) = expand_paths(paths);
+    if let Some(f) = forced {
+        for input in &mut inputs {
+            input.format = f;
+        }
+    }
+    (inputs, errors)
+}
+
+fn expand_paths(paths: &[PathBuf]) -> (Vec<Input>, Vec<Error>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -325,7 +387,10 @@ mod tests {
 
     #[test]
     fn formats_by_name() {
-        assert_eq!(format_of("a.jsonl.gz"), Some((Format::JsonLines, true)));
+        assert_eq!(format_of("a.jsonl.gz"), Some((Format::Json, true)));
+        assert_eq!(format_of("a.tsv"), Some((Format::Csv, false)));
+        assert_eq!(format_of("feed.xml.gz"), Some((Format::Feed, true)));
+        assert_eq!(format_of("page.HTM"), Some((Format::Html, false)));
         assert_eq!(format_of("A.TXT"), Some((Format::Text, false)));
         assert_eq!(format_of("x.png"), None);
     }
