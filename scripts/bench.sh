@@ -35,6 +35,8 @@ PY
 python3 scripts/without_lang.py "$W/nolang" "${MIX[@]}" >/dev/null
 NOLANG=("$W"/nolang/*.gz)
 RECORDS=$(python3 scripts/tantivy_cli_input.py "$W/tcli.json" "$W/tcli-template" "${MIX[@]}")
+# The same documents with title and body stored (not only the id).
+python3 scripts/tantivy_cli_input.py --stored /dev/null "$W/tclis-template" "${MIX[@]}" >/dev/null
 # The same records cut as gazette cuts them: one tantivy-cli document per
 # passage, the title on each document's first passage (not timed).
 PASSAGES=$("$G" passages "${MIX[@]}" 2>/dev/null |
@@ -60,10 +62,12 @@ for i in $(seq "$REPS"); do
   rm -rf "$W/gu"
   run_timed gazette_unlabelled "$G" --index "$W/gu" index "${NOLANG[@]}"
   run_timed tantivy_cli "$T" index -i "$W/t" -f "$W/tcli.json" -t 2
+  rm -rf "$W/ts"; cp -r "$W/tclis-template" "$W/ts"
+  run_timed tantivy_cli_stored "$T" index -i "$W/ts" -f "$W/tcli.json" -t 2
   rm -rf "$W/tp"; cp -r "$W/tclip-template" "$W/tp"
   run_timed tantivy_cli_passages "$T" index -i "$W/tp" -f "$W/tclip.json" -t 2
 done
-G_SIZE=$(du -sm "$W/g" | cut -f1); GU_SIZE=$(du -sm "$W/gu" | cut -f1); T_SIZE=$(du -sm "$W/t" | cut -f1); TP_SIZE=$(du -sm "$W/tp" | cut -f1)
+G_SIZE=$(du -sm "$W/g" | cut -f1); GU_SIZE=$(du -sm "$W/gu" | cut -f1); T_SIZE=$(du -sm "$W/t" | cut -f1); TS_SIZE=$(du -sm "$W/ts" | cut -f1); TP_SIZE=$(du -sm "$W/tp" | cut -f1)
 
 echo "bench: one-shot queries" >&2
 QUERIES=(Guaido election "football match" Bolsonaro Merkel inflation "oil prices" earthquake vaccine
@@ -89,7 +93,7 @@ echo "bench: gazette serve under load" >&2
 printf '%s\n' "${QUERIES[@]}" > "$W/queries.txt"
 SERVE=$(scripts/bench_serve.sh "$W/g" "$W/queries.txt" 30 16)
 
-gf=$(col gazette_first 1); gs=$(col gazette_second 1); gu=$(col gazette_unlabelled 1); tc=$(col tantivy_cli 1); tp=$(col tantivy_cli_passages 1)
+gf=$(col gazette_first 1); gs=$(col gazette_second 1); gu=$(col gazette_unlabelled 1); tc=$(col tantivy_cli 1); ts=$(col tantivy_cli_stored 1); tp=$(col tantivy_cli_passages 1)
 ratio() { echo "scale=3; $1 / $2" | bc | xargs printf '%.2f'; }
 rate() { echo "scale=1; $1 / $2" | bc | xargs printf '%.0f'; }
 cat > BENCHMARKS.md <<MD
@@ -123,9 +127,13 @@ Wall time and peak RSS from \`/usr/bin/time\`.
 | gazette, first run, records without \`lang\` | $gu | $(rate "$RECORDS" "$gu") | $(rate "$MIX_MB" "$gu") | $(col gazette_unlabelled 2) | $GU_SIZE |
 | gazette, second run (unchanged input) | $gs | $(rate "$RECORDS" "$gs") | $(rate "$MIX_MB" "$gs") | $(col gazette_second 2) | $G_SIZE |
 | tantivy-cli | $tc | $(rate "$RECORDS" "$tc") | $(rate "$MIX_MB" "$tc") | $(col tantivy_cli 2) | $T_SIZE |
+| tantivy-cli, title and body stored | $ts | $(rate "$RECORDS" "$ts") | $(rate "$MIX_MB" "$ts") | $(col tantivy_cli_stored 2) | $TS_SIZE |
 | tantivy-cli, gazette's passages | $tp | $(rate "$RECORDS" "$tp") | $(rate "$MIX_MB" "$tp") | $(col tantivy_cli_passages 2) | $TP_SIZE |
 
 - gazette first run / tantivy-cli: **$(ratio "$gf" "$tc")×** (target ≤ 1.25)
+- index size, gazette / tantivy-cli storing title and body:
+  **$(ratio "$G_SIZE" "$TS_SIZE")×** (target ≤ 1.2); / tantivy-cli storing
+  the id only: $(ratio "$G_SIZE" "$T_SIZE")×
 - gazette first run on the records without \`lang\` / tantivy-cli:
   **$(ratio "$gu" "$tc")×** (target ≤ 1.5); / gazette on the records with
   \`lang\`: $(ratio "$gu" "$gf")×

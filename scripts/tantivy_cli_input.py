@@ -3,18 +3,22 @@
 peers' schema (id raw stored; title, body text with positions, default
 tokenizer) in INDEX_DIR, and one JSON document per line in OUT.
 Usage: tantivy_cli_input.py OUT INDEX_DIR FILE.jsonl.gz...
+With --stored, title and body are stored too (lz4, tantivy's default), as
+a search tool that shows text must store it.
 With --passages, FILE is `gazette passages` output (JSON Lines, may be -):
 one document per passage, the title on a document's first passage, as
 gazette indexes them."""
 import gzip, json, os, sys
 
 args = sys.argv[1:]
+stored = "--stored" in args
+args = [a for a in args if a != "--stored"]
 passages = args[:1] == ["--passages"]
 if passages:
     args = args[1:]
 out, index_dir, files = args[0], args[1], args[2:]
 os.makedirs(index_dir, exist_ok=True)
-text = lambda: {"indexing": {"record": "position", "fieldnorms": True, "tokenizer": "default"}, "stored": False, "fast": False}
+text = lambda: {"indexing": {"record": "position", "fieldnorms": True, "tokenizer": "default"}, "stored": stored, "fast": False}
 schema = [
     {"name": "id", "type": "text", "options": {"indexing": {"record": "basic", "fieldnorms": False, "tokenizer": "raw"}, "stored": True, "fast": False}},
     {"name": "title", "type": "text", "options": text()},

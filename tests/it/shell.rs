@@ -76,7 +76,7 @@ fn every_shell_gets_a_script() {
 fn render(page: &std::path::Path) -> Option<String> {
     let out = if installed("groff") {
         Std::new("groff")
-            .args(["-man", "-Tutf8", "-ww"])
+            .args(["-k", "-man", "-Tutf8", "-ww"])
             .arg(page)
             .output()
             .ok()?
@@ -87,7 +87,8 @@ fn render(page: &std::path::Path) -> Option<String> {
         return None;
     };
     assert!(out.status.success(), "{out:?}");
-    // groff -ww warns on stderr about any malformed request.
+    // groff -ww warns on stderr about any malformed request (-k: the
+    // help texts are UTF-8, run through preconv as man does).
     let warnings = String::from_utf8_lossy(&out.stderr);
     assert!(!warnings.contains("warning"), "{warnings}");
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
