@@ -4,8 +4,10 @@
 //! the index is skipped before analysis, a changed one has all its passages
 //! replaced in the same commit, so a query never sees both versions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
@@ -16,8 +18,9 @@ use tantivy::schema::Value;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::GazetteIndex;
+use crate::analysis::minhash::NearIndex;
 use crate::error::{Error, Result};
-use crate::ingest::{self, Record, read};
+use crate::ingest::{self, Input, Record, read};
 
 /// Options of an indexing run.
 #[derive(Debug, Clone)]
@@ -256,168 +259,339 @@ fn record_bytes(r: &Record) -> u64 {
 pub fn run(
     index: &GazetteIndex,
     opts: &IndexOptions,
-    mut progress: impl FnMut(Progress),
+    progress: impl FnMut(Progress),
 ) -> Result<Summary> {
     let started = Instant::now();
-    let mut writer = open_writer(index, opts)?;
+    let mut session = Session::open(index, opts)?;
     let mut summary = Summary::default();
-    let mut known = if opts.rebuild {
-        writer.delete_all_documents()?;
-        HashMap::new()
-    } else {
-        known_documents(index)?
-    };
     let (inputs, path_errors) = read::expand_as(&opts.paths, opts.read.format);
-    for e in path_errors {
-        if let Error::Record {
-            file,
-            line,
-            message,
-        } = e
-        {
-            summary.errors.push(RecordError {
-                source: file,
-                line,
-                message,
-            });
+    summary
+        .errors
+        .extend(path_errors.into_iter().filter_map(record_error));
+    let origins = origins(&opts.paths);
+    let mut seen = HashSet::new();
+    session.add(inputs, &mut summary, progress, |_, id| {
+        if opts.prune {
+            seen.insert(id.to_string());
         }
-    }
-    let origins: Vec<String> = opts
-        .paths
-        .iter()
-        .filter(|p| p.is_dir())
-        .map(|p| read::origin_of(p))
-        .collect();
-
-    const BATCH: usize = 256;
-    let (tx, rx) = sync_channel::<Vec<Record>>(4);
-    let counter = read::ReadCounter::default();
-    let reader_counter = counter.clone();
-    let mut stats = Progress {
-        files: inputs.len() as u64,
-        disk_total: read::disk_size(&inputs),
-        ..Progress::default()
-    };
-    let read_opts = opts.read.clone();
-    let reader = std::thread::spawn(move || {
-        let mut batch = Vec::with_capacity(BATCH);
-        ingest::stream_records_with(inputs, &read_opts, &reader_counter, |r| {
-            batch.push(r);
-            if batch.len() == BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                return tx.send(full).is_ok();
-            }
-            true
-        });
-        if !batch.is_empty() {
-            let _ = tx.send(batch);
-        }
-    });
-
-    // Documents to compare new ones with, by number, with their ids.
-    let mut near = match opts.skip_duplicates {
-        Some(_) if !opts.rebuild => Some(super::dedup::near_index(index)?),
-        Some(_) => Some(Default::default()),
-        None => None,
-    };
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut since_commit = 0usize;
-    let id_field = index.fields.doc_id;
-    for batch in rx {
-        let outcomes: Vec<Outcome> = batch
-            .par_iter()
-            .map(|r| process(r, index, &known))
-            .collect();
-        stats.records += batch.len() as u64;
-        stats.bytes += batch.iter().map(record_bytes).sum::<u64>();
-        stats.disk_read = counter.get();
-        for (record, outcome) in batch.iter().zip(outcomes) {
-            let outcome = match outcome {
-                // Same as the index held at the start, but an earlier record
-                // of this run replaced it: write this content back.
-                Outcome::Unchanged(id, hash) if seen.get(&id).is_some_and(|h| *h != hash) => {
-                    process(record, index, &HashMap::new())
-                }
-                other => other,
-            };
-            match outcome {
-                Outcome::Rejected(e) => summary.errors.push(e),
-                Outcome::Unchanged(id, hash) => {
-                    seen.insert(id, hash);
-                    summary.unchanged += 1;
-                }
-                Outcome::Ready { id, hash, docs } => {
-                    if let (Some(threshold), Some((near, ids))) = (opts.skip_duplicates, &mut near)
-                        && let Some(sig) = doc_signature(index, &docs)
-                    {
-                        if let Some((n, similarity)) =
-                            near.nearest(&sig, threshold, |n| ids[n as usize] == id)
-                        {
-                            summary.duplicates += 1;
-                            summary.duplicate_of.push(DuplicateOf {
-                                copies: ids[n as usize].clone(),
-                                id,
-                                similarity,
-                            });
-                            continue;
-                        }
-                        near.insert(sig);
-                        ids.push(id.clone());
-                    }
-                    let before = seen
-                        .insert(id.clone(), hash)
-                        .or_else(|| known.get(&id).copied());
-                    let mut ops = Vec::with_capacity(docs.len() + 1);
-                    match before {
-                        Some(h) if h == hash => {
-                            summary.unchanged += 1;
-                            continue;
-                        }
-                        Some(_) => {
-                            summary.updated += 1;
-                            ops.push(UserOperation::Delete(Term::from_field_text(id_field, &id)));
-                        }
-                        None => summary.added += 1,
-                    }
-                    summary.passages += docs.len() as u64;
-                    // One batch per document: its passages go to one indexing
-                    // thread, in order, into one segment (the title repeated
-                    // on each is analyzed once, see GazetteTokenizer).
-                    ops.extend(docs.into_iter().map(UserOperation::Add));
-                    writer.run(ops)?;
-                }
-            }
-        }
-        since_commit += batch.len();
-        // A rebuild commits once, at the end: committing its first records
-        // would publish the deletion of the whole old index with them, and
-        // an interrupted rebuild would leave a partial index behind.
-        if since_commit >= opts.commit_every && !opts.strict && !opts.rebuild {
-            writer.commit()?;
-            since_commit = 0;
-        }
-        progress(stats);
-    }
-    reader
-        .join()
-        .map_err(|_| Error::Invalid("input reader thread panicked".into()))?;
-
+    })?;
     if opts.prune && !origins.is_empty() {
-        summary.deleted += prune(index, &mut writer, &origins, &seen, &mut known)?;
+        summary.deleted += session.prune(&origins, |id| seen.contains(id))?;
     }
     summary.rejected = summary.errors.len() as u64;
     if opts.strict && summary.rejected > 0 {
-        writer.rollback()?;
+        session.rollback()?;
         summary.added = 0;
         summary.updated = 0;
         summary.deleted = 0;
         summary.passages = 0;
     } else {
-        writer.commit()?;
+        session.commit()?;
     }
-    writer.wait_merging_threads()?;
+    session.finish()?;
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(summary)
+}
+
+/// A path error from [`read::expand_as`] as a rejected input.
+pub fn record_error(e: Error) -> Option<RecordError> {
+    match e {
+        Error::Record {
+            file,
+            line,
+            message,
+        } => Some(RecordError {
+            source: file,
+            line,
+            message,
+        }),
+        _ => None,
+    }
+}
+
+/// The origins (see [`read::origin_of`]) of the folders among `paths`: what
+/// `--prune` looks under.
+pub fn origins(paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| read::origin_of(p))
+        .collect()
+}
+
+/// A writing session: it holds the index's writer lock from
+/// [`Session::open`] to [`Session::finish`] (or drop), knows the content
+/// hash of every document it holds (committed or not), and adds inputs,
+/// deletes documents and commits as often as asked. `gazette index` is one
+/// session of one [`Session::add`]; `gazette index --watch` keeps one open.
+pub struct Session<'a> {
+    index: &'a GazetteIndex,
+    writer: IndexWriter,
+    opts: IndexOptions,
+    /// Content hash of each live document, as the writer holds it now.
+    known: HashMap<String, u64>,
+    /// Documents to compare new ones with (`--skip-duplicates`), with ids.
+    near: Option<(NearIndex, Vec<String>)>,
+    /// `known` and `near` no longer match the index (after a rollback).
+    stale: bool,
+    stop: Arc<AtomicBool>,
+}
+
+impl<'a> Session<'a> {
+    /// Takes the writer lock (failing at once, or waiting with `opts.wait`);
+    /// a rebuild deletes every document (published at the first commit).
+    pub fn open(index: &'a GazetteIndex, opts: &IndexOptions) -> Result<Session<'a>> {
+        let writer = open_writer(index, opts)?;
+        let known = if opts.rebuild {
+            writer.delete_all_documents()?;
+            HashMap::new()
+        } else {
+            known_documents(index)?
+        };
+        let near = match opts.skip_duplicates {
+            Some(_) if !opts.rebuild => Some(super::dedup::near_index(index)?),
+            Some(_) => Some(Default::default()),
+            None => None,
+        };
+        Ok(Session {
+            index,
+            writer,
+            opts: opts.clone(),
+            known,
+            near,
+            stale: false,
+            stop: Arc::default(),
+        })
+    }
+
+    /// A flag that, once set, makes [`Session::add`] stop reading (what it
+    /// read is written; the caller decides whether to commit).
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
+    }
+
+    /// Makes `flag` the session's stop flag (see [`Session::stop_flag`]).
+    pub fn set_stop_flag(&mut self, flag: Arc<AtomicBool>) {
+        self.stop = flag;
+    }
+
+    /// Whether the stop flag is set.
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Commit every `n` records inside [`Session::add`] (never in a rebuild
+    /// or a strict run).
+    pub fn set_commit_every(&mut self, n: usize) {
+        self.opts.commit_every = n.max(1);
+    }
+
+    /// Is `id` a live document (committed or written since)?
+    pub fn holds(&self, id: &str) -> bool {
+        self.known.contains_key(id)
+    }
+
+    fn refresh(&mut self) -> Result<()> {
+        if self.stale {
+            self.known = known_documents(self.index)?;
+            if self.near.is_some() {
+                self.near = Some(super::dedup::near_index(self.index)?);
+            }
+            self.stale = false;
+        }
+        Ok(())
+    }
+
+    /// Reads, parses and writes `inputs` (a document whose content hash
+    /// the index holds already is skipped), counting into `summary`;
+    /// `progress` is called after each batch, `on_doc` with each input and
+    /// the id of each document it holds that is now in the index (written
+    /// or unchanged).
+    pub fn add(
+        &mut self,
+        inputs: Vec<Input>,
+        summary: &mut Summary,
+        mut progress: impl FnMut(Progress),
+        mut on_doc: impl FnMut(&Input, &str),
+    ) -> Result<()> {
+        self.refresh()?;
+        let index = self.index;
+        const BATCH: usize = 256;
+        let (tx, rx) = sync_channel::<Vec<Record>>(4);
+        let counter = read::ReadCounter::default();
+        let reader_counter = counter.clone();
+        let mut stats = Progress {
+            files: inputs.len() as u64,
+            disk_total: read::disk_size(&inputs),
+            ..Progress::default()
+        };
+        let read_opts = self.opts.read.clone();
+        let stop = self.stop.clone();
+        let reader = std::thread::spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            ingest::stream_records_with(inputs, &read_opts, &reader_counter, |r| {
+                if stop.load(Ordering::Relaxed) {
+                    return false;
+                }
+                batch.push(r);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    return tx.send(full).is_ok();
+                }
+                true
+            });
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+        });
+
+        let mut since_commit = 0usize;
+        for batch in rx {
+            let outcomes: Vec<Outcome> = batch
+                .par_iter()
+                .map(|r| process(r, index, &self.known))
+                .collect();
+            stats.records += batch.len() as u64;
+            stats.bytes += batch.iter().map(record_bytes).sum::<u64>();
+            stats.disk_read = counter.get();
+            for (record, outcome) in batch.iter().zip(outcomes) {
+                let outcome = match outcome {
+                    // Same as the index held when the batch began, but an
+                    // earlier record replaced it since: write it back.
+                    Outcome::Unchanged(id, hash) if self.known.get(&id) != Some(&hash) => {
+                        process(record, index, &HashMap::new())
+                    }
+                    other => other,
+                };
+                self.apply(record, outcome, summary, &mut on_doc)?;
+            }
+            since_commit += batch.len();
+            // A rebuild commits once, at the end: committing its first
+            // records would publish the deletion of the whole old index with
+            // them, and an interrupted rebuild would leave a partial index.
+            if since_commit >= self.opts.commit_every && !self.opts.strict && !self.opts.rebuild {
+                self.writer.commit()?;
+                since_commit = 0;
+            }
+            progress(stats);
+        }
+        reader
+            .join()
+            .map_err(|_| Error::Invalid("input reader thread panicked".into()))
+    }
+
+    fn apply(
+        &mut self,
+        record: &Record,
+        outcome: Outcome,
+        summary: &mut Summary,
+        on_doc: &mut impl FnMut(&Input, &str),
+    ) -> Result<()> {
+        let (id, hash, docs) = match outcome {
+            Outcome::Rejected(e) => {
+                summary.errors.push(e);
+                return Ok(());
+            }
+            Outcome::Unchanged(id, _) => {
+                on_doc(&record.input, &id);
+                summary.unchanged += 1;
+                return Ok(());
+            }
+            Outcome::Ready { id, hash, docs } => (id, hash, docs),
+        };
+        if let (Some(threshold), Some((near, ids))) = (self.opts.skip_duplicates, &mut self.near)
+            && let Some(sig) = doc_signature(self.index, &docs)
+        {
+            if let Some((n, similarity)) = near.nearest(&sig, threshold, |n| ids[n as usize] == id)
+            {
+                summary.duplicates += 1;
+                summary.duplicate_of.push(DuplicateOf {
+                    copies: ids[n as usize].clone(),
+                    id,
+                    similarity,
+                });
+                return Ok(());
+            }
+            near.insert(sig);
+            ids.push(id.clone());
+        }
+        on_doc(&record.input, &id);
+        let mut ops = Vec::with_capacity(docs.len() + 1);
+        match self.known.insert(id.clone(), hash) {
+            Some(h) if h == hash => {
+                summary.unchanged += 1;
+                return Ok(());
+            }
+            Some(_) => {
+                summary.updated += 1;
+                let term = Term::from_field_text(self.index.fields.doc_id, &id);
+                ops.push(UserOperation::Delete(term));
+            }
+            None => summary.added += 1,
+        }
+        summary.passages += docs.len() as u64;
+        // One batch per document: its passages go to one indexing thread, in
+        // order, into one segment (the title repeated on each is analyzed
+        // once, see GazetteTokenizer).
+        ops.extend(docs.into_iter().map(UserOperation::Add));
+        self.writer.run(ops)?;
+        Ok(())
+    }
+
+    /// Deletes the documents indexed from `origins` (committed ones) whose
+    /// ids are not `seen`; returns how many.
+    pub fn prune(&mut self, origins: &[String], seen: impl Fn(&str) -> bool) -> Result<u64> {
+        let reader = self.index.index.reader()?;
+        let searcher = reader.searcher();
+        let mut gone = std::collections::BTreeSet::new();
+        for origin in origins {
+            let query = tantivy::query::TermQuery::new(
+                Term::from_field_text(self.index.fields.origin, origin),
+                tantivy::schema::IndexRecordOption::Basic,
+            );
+            let addrs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+            for addr in addrs {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                if let Some(id) = doc
+                    .get_first(self.index.fields.doc_id)
+                    .and_then(|v| v.as_str())
+                    && !seen(id)
+                {
+                    gone.insert(id.to_string());
+                }
+            }
+        }
+        for id in &gone {
+            self.delete(id);
+        }
+        Ok(gone.len() as u64)
+    }
+
+    /// Deletes a document by id; returns whether the index held it.
+    pub fn delete(&mut self, id: &str) -> bool {
+        self.writer
+            .delete_term(Term::from_field_text(self.index.fields.doc_id, id));
+        self.known.remove(id).is_some()
+    }
+
+    /// Publishes everything written since the last commit.
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer.commit()?;
+        Ok(())
+    }
+
+    /// Drops everything written since the last commit.
+    pub fn rollback(&mut self) -> Result<()> {
+        self.writer.rollback()?;
+        self.stale = true;
+        Ok(())
+    }
+
+    /// Waits for the writer's merges and lets the lock go.
+    pub fn finish(self) -> Result<()> {
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
 }
 
 /// The document signature of a document's tantivy documents (on its first).
@@ -427,39 +601,6 @@ fn doc_signature(
 ) -> Option<crate::analysis::minhash::Signature> {
     let bytes = docs.first()?.get_first(index.fields.doc_sig)?.as_bytes()?;
     bytes.try_into().ok()
-}
-
-/// Deletes documents indexed from `origins` that this run did not see.
-fn prune(
-    index: &GazetteIndex,
-    writer: &mut IndexWriter,
-    origins: &[String],
-    seen: &HashMap<String, u64>,
-    known: &mut HashMap<String, u64>,
-) -> Result<u64> {
-    let reader = index.index.reader()?;
-    let searcher = reader.searcher();
-    let mut gone = std::collections::BTreeSet::new();
-    for origin in origins {
-        let query = tantivy::query::TermQuery::new(
-            Term::from_field_text(index.fields.origin, origin),
-            tantivy::schema::IndexRecordOption::Basic,
-        );
-        let addrs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
-        for addr in addrs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            if let Some(id) = doc.get_first(index.fields.doc_id).and_then(|v| v.as_str())
-                && !seen.contains_key(id)
-            {
-                gone.insert(id.to_string());
-            }
-        }
-    }
-    for id in &gone {
-        writer.delete_term(Term::from_field_text(index.fields.doc_id, id));
-        known.remove(id);
-    }
-    Ok(gone.len() as u64)
 }
 
 /// Deletes documents by id; returns how many existed.
