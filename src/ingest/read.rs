@@ -228,24 +228,29 @@ fn walk(root: &Path, origin: &str, inputs: &mut Vec<Input>, errors: &mut Vec<Err
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let Some((format, gzip)) = format_of(&name) else {
-            continue;
-        };
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        inputs.push(Input {
-            path: Some(entry.path().to_path_buf()),
-            display: entry.path().display().to_string(),
-            rel_id: Some(rel.trim_end_matches(".gz").to_string()),
-            origin: origin.to_string(),
-            gzip,
-            format,
-        });
+        inputs.extend(input_in(root, origin, entry.path()));
     }
+}
+
+/// The input for `path`, a file found in the folder `root` (whose
+/// [`origin_of`] is `origin`), as walking `root` would make it: `None` for a
+/// hidden file (`.name`) or one of unknown type.
+pub fn input_in(root: &Path, origin: &str, path: &Path) -> Option<Input> {
+    let name = path.file_name()?.to_string_lossy();
+    if name.starts_with('.') {
+        return None;
+    }
+    let (format, gzip) = format_of(&name)?;
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    Some(Input {
+        path: Some(path.to_path_buf()),
+        display: path.display().to_string(),
+        rel_id: Some(rel.trim_end_matches(".gz").to_string()),
+        origin: origin.to_string(),
+        gzip,
+        format,
+    })
 }
 
 /// Counts the bytes read from disk (before decompression), for progress.
