@@ -47,7 +47,16 @@ pub struct Args {
     #[arg(long, default_value_t = gazette::index::dedup::DEFAULT_THRESHOLD,
           value_parser = super::parse_similarity)]
     duplicate_threshold: f32,
-    /// Summary format.
+    /// Keep running after indexing the folders: index each file that appears
+    /// or changes (and, with --prune, drop the documents of a file deleted),
+    /// one commit per burst, until SIGINT or SIGTERM.
+    #[arg(long, conflicts_with = "strict")]
+    watch: bool,
+    /// With --watch: how long a file must stay unchanged (no event, same size
+    /// and modification time) before it is read, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1000, requires = "watch")]
+    settle: u64,
+    /// Summary format (with --watch: a line per commit).
     #[arg(long, value_enum, default_value = "text")]
     format: SummaryFormat,
     #[command(flatten)]
@@ -73,51 +82,11 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
         skip_duplicates: args.skip_duplicates.then_some(args.duplicate_threshold),
         read: args.input.options(),
     };
+    if args.watch {
+        return watch(dir, opts, args.settle, args.format);
+    }
     let summary = index_with_progress(dir, &opts)?;
-    match args.format {
-        SummaryFormat::Json => {
-            use std::io::Write;
-            writeln!(std::io::stdout(), "{}", serde_json::to_string(&summary)?)?;
-        }
-        SummaryFormat::Text => {
-            for e in &summary.errors {
-                eprintln!(
-                    "gazette: rejected: {}",
-                    gazette::output::sanitize::clean(&e.to_string())
-                );
-            }
-            for d in &summary.duplicate_of {
-                eprintln!(
-                    "gazette: duplicate: {} copies {} (similarity {:.2}); not indexed",
-                    gazette::output::sanitize::clean(&d.id),
-                    gazette::output::sanitize::clean(&d.copies),
-                    d.similarity
-                );
-            }
-            let duplicates = match opts.skip_duplicates {
-                Some(_) => format!(", {} duplicates", summary.duplicates),
-                None => String::new(),
-            };
-            eprintln!(
-                "{} added, {} updated, {} unchanged, {} deleted, {} rejected{duplicates}; {} passages in {:.1} s",
-                summary.added,
-                summary.updated,
-                summary.unchanged,
-                summary.deleted,
-                summary.rejected,
-                summary.passages,
-                summary.elapsed_ms as f64 / 1000.0
-            );
-        }
-    }
-    if args.format == SummaryFormat::Json {
-        for e in &summary.errors {
-            eprintln!(
-                "gazette: rejected: {}",
-                gazette::output::sanitize::clean(&e.to_string())
-            );
-        }
-    }
+    print_summary(&summary, args.format, opts.skip_duplicates.is_some())?;
     if opts.strict && summary.rejected > 0 {
         anyhow::bail!(
             "--strict: {} record(s) rejected; nothing was committed",
@@ -131,44 +100,211 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
     })
 }
 
-/// Indexes with a progress line on stderr when it is a terminal.
-pub fn index_with_progress(
+/// Prints what a run (or a watch's burst) did: a line on stderr, or JSON on
+/// standard output; rejected records on stderr.
+fn print_summary(
+    summary: &writer::Summary,
+    format: SummaryFormat,
+    skip_duplicates: bool,
+) -> anyhow::Result<()> {
+    let clean = gazette::output::sanitize::clean;
+    if format == SummaryFormat::Json {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", serde_json::to_string(summary)?)?;
+        out.flush()?;
+    }
+    for e in &summary.errors {
+        eprintln!("gazette: rejected: {}", clean(&e.to_string()));
+    }
+    if format == SummaryFormat::Json {
+        return Ok(());
+    }
+    for d in &summary.duplicate_of {
+        eprintln!(
+            "gazette: duplicate: {} copies {} (similarity {:.2}); not indexed",
+            clean(&d.id),
+            clean(&d.copies),
+            d.similarity
+        );
+    }
+    let duplicates = match skip_duplicates {
+        true => format!(", {} duplicates", summary.duplicates),
+        false => String::new(),
+    };
+    eprintln!(
+        "{} added, {} updated, {} unchanged, {} deleted, {} rejected{duplicates}; {} passages in {:.1} s",
+        summary.added,
+        summary.updated,
+        summary.unchanged,
+        summary.deleted,
+        summary.rejected,
+        summary.passages,
+        summary.elapsed_ms as f64 / 1000.0
+    );
+    Ok(())
+}
+
+/// `gazette index --watch`: the first pass, then a summary per burst until
+/// SIGINT/SIGTERM (a second signal ends at once, keeping the last commit).
+fn watch(
     dir: &Path,
-    opts: &writer::IndexOptions,
-) -> anyhow::Result<writer::Summary> {
-    let idx = if opts.rebuild {
+    opts: writer::IndexOptions,
+    settle_ms: u64,
+    format: SummaryFormat,
+) -> anyhow::Result<u8> {
+    let idx = open(dir, &opts)?;
+    let watch = gazette::index::watch::Watch::new();
+    on_signals(watch.stopper())?;
+    let folders: Vec<String> = opts.paths.iter().map(|p| p.display().to_string()).collect();
+    let skip_duplicates = opts.skip_duplicates.is_some();
+    let opts = gazette::index::watch::WatchOptions {
+        index: opts,
+        settle: std::time::Duration::from_millis(settle_ms),
+    };
+    let bar = progress_bar();
+    let started = std::time::Instant::now();
+    let mut failed = None;
+    watch.run(
+        &idx,
+        &opts,
+        |p| show_progress(bar.as_ref(), started, p),
+        |report| {
+            use gazette::index::watch::Report;
+            let printed = match report {
+                Report::Ready(summary) => {
+                    if let Some(bar) = &bar {
+                        bar.finish_and_clear();
+                    }
+                    let printed = print_summary(summary, format, skip_duplicates);
+                    eprintln!(
+                        "gazette: watching {} (Ctrl-C to stop)",
+                        gazette::output::sanitize::clean(&folders.join(", "))
+                    );
+                    printed
+                }
+                Report::Burst(summary) => print_summary(summary, format, skip_duplicates),
+                Report::Warning(w) => {
+                    eprintln!("gazette: warning: {}", gazette::output::sanitize::clean(&w));
+                    Ok(())
+                }
+            };
+            if let Err(e) = printed {
+                failed.get_or_insert(e);
+            }
+        },
+    )?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(EXIT_OK),
+    }
+}
+
+/// Stops `stop` on the first SIGINT or SIGTERM and exits at once on the
+/// second. The handlers are in place when this returns.
+#[cfg(unix)]
+fn on_signals(stop: gazette::index::watch::Stop) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .context("starting the signal handler")?;
+    let (mut interrupt, mut terminate) = {
+        let _entered = runtime.enter();
+        (
+            signal(SignalKind::interrupt())?,
+            signal(SignalKind::terminate())?,
+        )
+    };
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            for n in 0.. {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+                if n == 0 {
+                    eprintln!("gazette: stopping: committing what was read");
+                    stop.stop();
+                } else {
+                    eprintln!("gazette: stopped at once; the index keeps its last commit");
+                    std::process::exit(super::EXIT_ERROR.into());
+                }
+            }
+        })
+    });
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn on_signals(stop: gazette::index::watch::Stop) -> anyhow::Result<()> {
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the signal handler");
+        runtime.block_on(async {
+            let _ = tokio::signal::ctrl_c().await;
+        });
+        stop.stop();
+    });
+    Ok(())
+}
+
+fn open(dir: &Path, opts: &writer::IndexOptions) -> anyhow::Result<index::GazetteIndex> {
+    if opts.rebuild {
         index::open_for_rebuild(dir)
     } else {
         index::open_or_create(dir)
     }
-    .with_context(|| format!("opening index {}", dir.display()))?;
-    let bar = std::io::stderr().is_terminal().then(|| {
+    .with_context(|| format!("opening index {}", dir.display()))
+}
+
+/// A spinner on stderr when it is a terminal.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
             indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
                 .expect("valid template"),
         );
         bar
+    })
+}
+
+fn show_progress(
+    bar: Option<&indicatif::ProgressBar>,
+    started: std::time::Instant,
+    p: writer::Progress,
+) {
+    let Some(bar) = bar else {
+        return;
+    };
+    let secs = started.elapsed().as_secs_f64().max(1e-3);
+    let eta = (p.disk_total > 0 && p.disk_read > 0).then(|| {
+        let left = p.disk_total.saturating_sub(p.disk_read) as f64 / p.disk_read as f64;
+        format!(", ETA {:.0} s", secs * left)
     });
+    bar.set_message(format!(
+        "{} files, {} records, {:.1} MB, {:.0} records/s{}",
+        p.files,
+        p.records,
+        p.bytes as f64 / 1e6,
+        p.records as f64 / secs,
+        eta.unwrap_or_default()
+    ));
+    bar.tick();
+}
+
+/// Indexes with a progress line on stderr when it is a terminal.
+pub fn index_with_progress(
+    dir: &Path,
+    opts: &writer::IndexOptions,
+) -> anyhow::Result<writer::Summary> {
+    let idx = open(dir, opts)?;
+    let bar = progress_bar();
     let started = std::time::Instant::now();
-    let summary = writer::run(&idx, opts, |p| {
-        if let Some(bar) = &bar {
-            let secs = started.elapsed().as_secs_f64().max(1e-3);
-            let eta = (p.disk_total > 0 && p.disk_read > 0).then(|| {
-                let left = p.disk_total.saturating_sub(p.disk_read) as f64 / p.disk_read as f64;
-                format!(", ETA {:.0} s", secs * left)
-            });
-            bar.set_message(format!(
-                "{} files, {} records, {:.1} MB, {:.0} records/s{}",
-                p.files,
-                p.records,
-                p.bytes as f64 / 1e6,
-                p.records as f64 / secs,
-                eta.unwrap_or_default()
-            ));
-            bar.tick();
-        }
-    })?;
+    let summary = writer::run(&idx, opts, |p| show_progress(bar.as_ref(), started, p))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod dedup;
 pub mod stats;
+pub mod watch;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
