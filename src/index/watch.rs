@@ -140,6 +140,8 @@ impl Watch {
             files: BTreeMap::new(),
             refs: HashMap::new(),
             pending: Pending::default(),
+            held: HashMap::new(),
+            grace: opts.settle * 10,
         };
         let summary = state.first_pass(&mut session, &opts.index, progress)?;
         report(Report::Ready(&summary));
@@ -149,7 +151,7 @@ impl Watch {
         let tick = (opts.settle / 4).clamp(Duration::from_millis(20), Duration::from_millis(250));
         let mut next_tick = Instant::now() + tick;
         loop {
-            let msg = if state.pending.is_empty() {
+            let msg = if state.pending.is_empty() && !state.held.values().any(Option::is_some) {
                 self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
             } else {
                 self.rx
@@ -274,6 +276,31 @@ pub fn file_state(path: &Path) -> Option<FileState> {
     })
 }
 
+/// Is `line` the last line of the file at `path`, and unfinished (no
+/// newline after it)? A record there that does not parse may be one still
+/// being written. Only plain files are looked at (not gzip).
+pub fn unfinished_last_line(path: &Path, line: u64) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = vec![0u8; 1 << 16];
+    let (mut lines, mut first, mut last) = (1u64, None, None);
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                first.get_or_insert(buf[..n.min(2)].to_vec());
+                lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+                last = Some(buf[n - 1]);
+            }
+            Err(_) => return false,
+        }
+    }
+    let gzip = first.is_some_and(|f| f.starts_with(&[0x1f, 0x8b]));
+    !gzip && last.is_some_and(|b| b != b'\n') && line == lines
+}
+
 /// Paths waiting to settle: each with the time it last changed (an event,
 /// or a new size or modification time) and its state then.
 #[derive(Debug, Default)]
@@ -347,6 +374,12 @@ struct State {
     /// With `prune`: how many files give each id.
     refs: HashMap<String, u32>,
     pending: Pending,
+    /// Files whose unfinished last line did not parse (see
+    /// [`unfinished_last_line`]), not reported: until when they may still
+    /// change, then `None` (read again, the error is reported).
+    held: HashMap<PathBuf, Option<Instant>>,
+    /// How long such a file is waited for.
+    grace: Duration,
 }
 
 impl State {
@@ -467,8 +500,15 @@ impl State {
             .is_some_and(|(f, _)| f.starts_with(path))
     }
 
-    /// Looks at every waiting path again.
+    /// Looks at every waiting path again; a held file waited for long
+    /// enough is read again.
     fn observe(&mut self, now: Instant) {
+        for (path, until) in &mut self.held {
+            if until.is_some_and(|u| u <= now) {
+                *until = None;
+                self.pending.touch(path.clone(), file_state(path), now);
+            }
+        }
         for path in self.pending.paths() {
             let state = file_state(&path);
             self.pending.observe(&path, state, now);
@@ -527,6 +567,7 @@ impl State {
             let gone = burst.iter().filter(|(_, s)| s.is_none()).map(|(p, _)| p);
             summary.deleted += self.retrack(session, produced, gone);
         }
+        self.hold_back(&mut summary, &burst, last);
         summary.rejected = summary.errors.len() as u64;
         if summary.added + summary.updated + summary.deleted > 0 {
             session.commit()?;
@@ -537,6 +578,35 @@ impl State {
         summary.elapsed_ms = started.elapsed().as_millis() as u64;
         report(Report::Burst(&summary));
         Ok(Vec::new())
+    }
+
+    /// Takes out of `summary` the errors on the unfinished last line of a
+    /// file (its writer may not be done with it), unless the file has been
+    /// waited for long enough already (then they are reported).
+    fn hold_back(
+        &mut self,
+        summary: &mut Summary,
+        burst: &[(PathBuf, Option<FileState>)],
+        last: bool,
+    ) {
+        let now = Instant::now();
+        for (path, _) in burst {
+            let display = path.display().to_string();
+            let before = summary.errors.len();
+            let waited = self.held.get(path).is_some_and(|until| until.is_none());
+            if !last && !waited {
+                summary
+                    .errors
+                    .retain(|e| e.source != display || !unfinished_last_line(path, e.line));
+            }
+            if summary.errors.len() < before {
+                self.held
+                    .entry(path.clone())
+                    .or_insert(Some(now + self.grace));
+            } else {
+                self.held.remove(path);
+            }
+        }
     }
 
     /// Records the ids each file of a burst gave and forgets the files gone;
@@ -687,6 +757,21 @@ mod tests {
         let burst = p.due(t0 + ms(3000), SETTLE, MAX_WAIT).unwrap();
         assert_eq!(burst.len(), 2);
         assert!(burst.iter().all(|(p, _)| p != Path::new("b")));
+    }
+
+    #[test]
+    fn only_an_unfinished_last_line_may_be_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.jsonl");
+        std::fs::write(&f, "{\"id\": 1}\n{\"id\": 2}\n{\"id\"").unwrap();
+        assert!(unfinished_last_line(&f, 3));
+        assert!(!unfinished_last_line(&f, 2));
+        std::fs::write(&f, "{\"id\": 1}\n{\"id\"\n").unwrap();
+        assert!(!unfinished_last_line(&f, 2));
+        assert!(!unfinished_last_line(&f, 3));
+        std::fs::write(&f, "").unwrap();
+        assert!(!unfinished_last_line(&f, 1));
+        assert!(!unfinished_last_line(&dir.path().join("none"), 1));
     }
 
     #[test]
