@@ -7,6 +7,7 @@
 //! - `multilingual`: queries on `tests/fixtures/multilingual.jsonl`
 //! - `server`: `gazette serve` on a free port, over HTTP
 //! - `shared`: tests that read `../shared/corpora` at run time
+//! - `watch`: `gazette index --watch` on a temporary folder
 
 #[path = "it/batch.rs"]
 mod batch;
@@ -42,3 +43,5 @@ mod server;
 mod shared;
 #[path = "it/shell.rs"]
 mod shell;
+#[path = "it/watch.rs"]
+mod watch;
