@@ -179,7 +179,11 @@ impl Watch {
             }
         }
         // Events already sent (a file written just before the stop) count.
-        while let Ok(msg) = self.rx.recv_timeout(DRAIN) {
+        let drained = Instant::now() + DRAIN;
+        while let Ok(msg) = self
+            .rx
+            .recv_timeout(drained.saturating_duration_since(Instant::now()))
+        {
             if let Msg::Fs(Ok(event)) = msg {
                 state.on_event(&event, Instant::now());
             }
@@ -547,6 +551,12 @@ impl State {
                 }
             },
         )?;
+        if session.stopped() && !last {
+            // Stopped in the middle: the last burst reads these files again.
+            session.rollback()?;
+            return Ok(Vec::new());
+        }
+        let read_any = !produced.is_empty();
         let changed: Vec<PathBuf> = burst
             .iter()
             .filter(|(path, state)| state.is_some() && file_state(path) != *state)
@@ -563,7 +573,7 @@ impl State {
             }
             return Ok(changed);
         }
-        if self.prune && !session.stopped() {
+        if self.prune {
             let gone = burst.iter().filter(|(_, s)| s.is_none()).map(|(p, _)| p);
             summary.deleted += self.retrack(session, produced, gone);
         }
@@ -576,7 +586,9 @@ impl State {
             self.pending.remove(path);
         }
         summary.elapsed_ms = started.elapsed().as_millis() as u64;
-        report(Report::Burst(&summary));
+        if read_any || summary.deleted > 0 {
+            report(Report::Burst(&summary));
+        }
         Ok(Vec::new())
     }
 
