@@ -133,16 +133,7 @@ impl Watch {
         }
         let mut session = Session::open(index, &opts.index)?;
         session.set_stop_flag(self.flag.clone());
-        let mut state = State {
-            roots,
-            prune: opts.index.prune,
-            format: opts.index.read.format,
-            files: BTreeMap::new(),
-            refs: HashMap::new(),
-            pending: Pending::default(),
-            held: HashMap::new(),
-            grace: opts.settle * 10,
-        };
+        let mut state = State::new(roots, &opts.index, opts.settle);
         let summary = state.first_pass(&mut session, &opts.index, progress)?;
         report(Report::Ready(&summary));
         session.set_commit_every(usize::MAX);
@@ -164,7 +155,13 @@ impl Watch {
                     report(Report::Warning(format!(
                         "watching: {e}; looking at every file"
                     )));
-                    state.rescan(Instant::now());
+                    let now = Instant::now();
+                    state.rescan(now);
+                    // A held error is reported now, unless its file is finished.
+                    let held: Vec<PathBuf> = state.held.keys().cloned().collect();
+                    for path in held {
+                        state.pending.touch(path.clone(), file_state(&path), now);
+                    }
                 }
                 Err(RecvTimeoutError::Timeout) => {}
             }
@@ -178,7 +175,8 @@ impl Watch {
                 state.burst(&mut session, burst, false, &mut report)?;
             }
         }
-        // Events already sent (a file written just before the stop) count.
+        // Events already sent (a file written just before the stop) count,
+        // and so does any change whose event is still on its way.
         let drained = Instant::now() + DRAIN;
         while let Ok(msg) = self
             .rx
@@ -189,6 +187,13 @@ impl Watch {
             }
         }
         drop(fs);
+        let now = Instant::now();
+        state.rescan(now);
+        // A held error is reported now, unless its file is finished.
+        let held: Vec<PathBuf> = state.held.keys().cloned().collect();
+        for path in held {
+            state.pending.touch(path.clone(), file_state(&path), now);
+        }
         self.flag.store(false, Ordering::Relaxed);
         state.last_burst(&mut session, &mut report)?;
         session.finish()
@@ -384,9 +389,25 @@ struct State {
     held: HashMap<PathBuf, Option<Instant>>,
     /// How long such a file is waited for.
     grace: Duration,
+    /// The state of each file when it was last read.
+    read: BTreeMap<PathBuf, FileState>,
 }
 
 impl State {
+    fn new(roots: Roots, opts: &IndexOptions, settle: Duration) -> State {
+        State {
+            roots,
+            prune: opts.prune,
+            format: opts.read.format,
+            files: BTreeMap::new(),
+            refs: HashMap::new(),
+            pending: Pending::default(),
+            held: HashMap::new(),
+            grace: settle * 10,
+            read: BTreeMap::new(),
+        }
+    }
+
     fn input(&self, file: &Path) -> Option<Input> {
         let mut input = self.roots.input(file)?;
         if let Some(f) = self.format {
@@ -416,6 +437,11 @@ impl State {
                     .is_some_and(|p| self.roots.input(p).is_some())
             })
             .collect();
+        for p in inputs.iter().filter_map(|i| i.path.as_ref()) {
+            if let Some(state) = file_state(p) {
+                self.read.insert(p.clone(), state);
+            }
+        }
         let mut produced: Vec<(PathBuf, String)> = Vec::new();
         let prune = self.prune;
         session.add(inputs, &mut summary, progress, |input, id| {
@@ -482,16 +508,32 @@ impl State {
         }
     }
 
-    /// Every file of the watched folders (and, with prune, every file that
-    /// gave documents) is looked at again: events were lost.
+    /// Events may have been lost (or not arrived yet): every file of the
+    /// watched folders whose size or modification time differs from when
+    /// it was last read waits to be read, and, with prune, every file read
+    /// that is gone waits to be deleted.
     fn rescan(&mut self, now: Instant) {
         let givens: Vec<PathBuf> = self.roots.0.iter().map(|r| r.given.clone()).collect();
         for given in givens {
-            self.consider(given, now);
+            for entry in walkdir::WalkDir::new(&given).into_iter().flatten() {
+                let path = entry.path();
+                if !entry.file_type().is_file() || self.input(path).is_none() {
+                    continue;
+                }
+                let state = file_state(path);
+                if state.is_some() && self.read.get(path) != state.as_ref() {
+                    self.pending.touch(path.to_path_buf(), state, now);
+                }
+            }
         }
-        let tracked: Vec<PathBuf> = self.files.keys().cloned().collect();
-        for file in tracked {
-            if file_state(&file).is_none() {
+        if self.prune {
+            let gone: Vec<PathBuf> = self
+                .files
+                .keys()
+                .filter(|f| file_state(f).is_none())
+                .cloned()
+                .collect();
+            for file in gone {
                 self.pending.touch(file, None, now);
             }
         }
@@ -573,6 +615,7 @@ impl State {
             }
             return Ok(changed);
         }
+        let read_files: Vec<PathBuf> = produced.keys().cloned().collect();
         if self.prune {
             let gone = burst.iter().filter(|(_, s)| s.is_none()).map(|(p, _)| p);
             summary.deleted += self.retrack(session, produced, gone);
@@ -582,8 +625,16 @@ impl State {
         if summary.added + summary.updated + summary.deleted > 0 {
             session.commit()?;
         }
-        for (path, _) in &burst {
+        for (path, state) in &burst {
             self.pending.remove(path);
+            match state {
+                Some(s) if read_files.contains(path) => {
+                    self.read.insert(path.clone(), *s);
+                }
+                _ => {
+                    self.read.remove(path);
+                }
+            }
         }
         summary.elapsed_ms = started.elapsed().as_millis() as u64;
         if read_any || summary.deleted > 0 {
@@ -784,6 +835,40 @@ mod tests {
         std::fs::write(&f, "").unwrap();
         assert!(!unfinished_last_line(&f, 1));
         assert!(!unfinished_last_line(&dir.path().join("none"), 1));
+    }
+
+    #[test]
+    fn a_rescan_finds_the_files_changed_or_gone_since_they_were_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let news = dir.path().join("news");
+        let index = news.join("index");
+        std::fs::create_dir_all(&index).unwrap();
+        let opts = IndexOptions {
+            paths: vec![news.clone()],
+            prune: true,
+            ..IndexOptions::default()
+        };
+        let roots = Roots::new(&opts.paths, &index).unwrap();
+        let mut state = State::new(roots, &opts, SETTLE);
+        for name in ["a.txt", "b.txt", "same.txt"] {
+            let f = news.join(name);
+            std::fs::write(&f, "Some text.\n").unwrap();
+            state.read.insert(f.clone(), file_state(&f).unwrap());
+            state.files.insert(f, vec![name.into()]);
+        }
+        std::fs::remove_file(news.join("a.txt")).unwrap();
+        std::fs::write(news.join("b.txt"), "Some longer text.\n").unwrap();
+        std::fs::write(news.join("c.txt"), "New text.\n").unwrap();
+        std::fs::write(news.join(".hidden.txt"), "Not read.\n").unwrap();
+        std::fs::write(index.join("meta.json"), "{}").unwrap();
+        state.rescan(Instant::now());
+        let mut waiting = state.pending.paths();
+        waiting.sort();
+        let want: Vec<PathBuf> = ["a.txt", "b.txt", "c.txt"]
+            .iter()
+            .map(|n| news.join(n))
+            .collect();
+        assert_eq!(waiting, want);
     }
 
     #[test]
