@@ -208,7 +208,9 @@ const LLAMAS: &str = "date 2020-01-07\n\nLlamas crossed the Andes today in a lar
 fn files_written_into_a_watched_folder_are_searchable_from_another_process() {
     let (index, folder) = setup();
     std::fs::write(folder.join("llamas.txt"), LLAMAS).unwrap();
-    let (watcher, first) = Watcher::start(&index, &folder, &[]);
+    // Twice the default settle time: the 300 ms pause below stays well
+    // inside it on a loaded machine.
+    let (watcher, first) = Watcher::start(&index, &folder, &["--settle", "2000"]);
     let mut watcher = watcher;
     assert_eq!((first.added, first.rejected), (1, 0), "{first:?}");
     assert_eq!(found(&index, "llamas"), ["llamas.txt"]);
@@ -343,7 +345,9 @@ fn prune_removes_the_documents_of_a_deleted_file_or_record() {
         ),
     )
     .unwrap();
-    let (mut watcher, first) = Watcher::start(&index, &folder, &["--prune"]);
+    // A long settle time, so the two files a record moves between settle in
+    // one burst on a loaded machine too.
+    let (mut watcher, first) = Watcher::start(&index, &folder, &["--prune", "--settle", "2000"]);
     assert_eq!((first.added, first.deleted), (4, 0), "{first:?}");
 
     std::fs::remove_file(folder.join("llamas.txt")).unwrap();
@@ -390,8 +394,9 @@ fn a_record_cut_by_a_slow_writer_is_read_again_not_rejected() {
         &file,
         "{\"id\":\"b1\",\"title\":\"Moles\",\"body\":\"A mole dug under the lawn.\"}\n{\"id\":\"b2\",\"title\":\"Wom",
     );
+    // Found: the half file was read (and its cut line held back).
     wait_until_found(&index, "mole", &["b1"]);
-    std::thread::sleep(Duration::from_millis(500));
+    std::thread::sleep(Duration::from_millis(250));
     append(&file, "bats\",\"body\":\"A wombat dug a burrow.\"}\n");
     wait_until_found(&index, "wombat", &["b2"]);
     let bursts = watcher.summaries_until(&Summary {
