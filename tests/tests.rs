@@ -33,6 +33,8 @@ mod multilingual;
 mod output;
 #[path = "it/passages.rs"]
 mod passages;
+#[path = "it/progress.rs"]
+mod progress;
 #[path = "it/query_corpus.rs"]
 mod query_corpus;
 #[path = "it/ranking.rs"]

@@ -51,8 +51,18 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let stats = batch::run(engine, input, &mut out, &opts)?;
+    // The file's lines bound its queries (blank and # lines are not).
+    let bar = super::progress::bar(&args.input, 0, "queries")
+        .inspect(|bar| bar.set_length(super::progress::count_lines(&args.input).unwrap_or(0)));
+    let stats = batch::run_with_progress(engine, input, &mut out, &opts, &|| {
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+    })?;
     out.flush()?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     if stats.failed > 0 {
         eprintln!(
             "gazette: {} of {} queries failed",

@@ -84,7 +84,15 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
     let queries = eval::read_queries(input, &opts)
         .with_context(|| format!("queries {}", args.queries.display()))?;
     let engine = open_engine(dir)?;
-    let rankings = eval::rank(&engine, &queries, opts.unit);
+    let bar = super::progress::bar(&args.queries, queries.len() as u64, "queries");
+    let rankings = eval::rank(&engine, &queries, opts.unit, &|| {
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     for (q, r) in queries.iter().zip(&rankings) {
         if let Err(e) = r {
             eprintln!(

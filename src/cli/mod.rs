@@ -9,6 +9,7 @@ mod input;
 mod man;
 mod optimize;
 mod passages;
+mod progress;
 mod query;
 mod serve;
 mod stats;

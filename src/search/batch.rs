@@ -358,6 +358,17 @@ pub fn run(
     out: &mut dyn Write,
     opts: &BatchOptions,
 ) -> io::Result<BatchStats> {
+    run_with_progress(engine, input, out, opts, &|| {})
+}
+
+/// [`run`], calling `answered` after each answer is written.
+pub fn run_with_progress(
+    engine: Arc<Engine>,
+    input: Box<dyn BufRead + Send>,
+    out: &mut dyn Write,
+    opts: &BatchOptions,
+    answered: &dyn Fn(),
+) -> io::Result<BatchStats> {
     let (result_tx, result_rx) = std::sync::mpsc::channel::<(u64, Vec<u8>, bool)>();
     // Tokens bound the queries in flight: the reader takes one per query,
     // the writer returns it once the answer is written.
@@ -391,7 +402,7 @@ pub fn run(
             });
         }
     });
-    let stats = write_in_order(result_rx, &token_rx, out);
+    let stats = write_in_order(result_rx, &token_rx, out, answered);
     // Unblock the reader if writing failed, then surface its error if any.
     drop(token_rx);
     let read = reader
@@ -406,6 +417,7 @@ fn write_in_order(
     rx: Receiver<(u64, Vec<u8>, bool)>,
     tokens: &std::sync::mpsc::Receiver<()>,
     out: &mut dyn Write,
+    answered: &dyn Fn(),
 ) -> io::Result<BatchStats> {
     let mut pending: BTreeMap<u64, (Vec<u8>, bool)> = BTreeMap::new();
     let mut next = 0u64;
@@ -420,6 +432,7 @@ fn write_in_order(
                     stats.ok += 1;
                 }
                 next += 1;
+                answered();
                 let _ = tokens.try_recv();
             }
             Ok(())

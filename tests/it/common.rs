@@ -197,24 +197,48 @@ pub fn tweet_date(hit: &Hit) -> Option<String> {
         .and_then(|t| t.date.map(|d| d.to_string()))
 }
 
-/// Where the shared corpora live: `../shared/corpora` next to the checkout.
-pub fn shared_corpora() -> PathBuf {
+/// The variable `.ci/run` sets so that a test missing what it needs
+/// (the shared corpora, a tool) fails instead of being skipped.
+pub const REQUIRE: &str = "GAZETTE_REQUIRE_SHARED";
+
+/// Whether a test missing what it needs must fail rather than skip.
+pub fn required() -> bool {
+    std::env::var_os(REQUIRE).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A test cannot run: with `GAZETTE_REQUIRE_SHARED` set (as `.ci/run`
+/// does) it fails with `why`; otherwise it says on stderr that it was
+/// skipped, and why, and the caller returns.
+pub fn skip(test: &str, why: &str) {
+    if required() {
+        panic!("{why} ({REQUIRE} is set, so this test fails instead of being skipped)");
+    }
+    eprintln!("SKIPPED {test}: {why}");
+}
+
+/// Where the shared corpora live: `../shared/corpora` next to the checkout,
+/// or `None` (the test says it was skipped) when they are missing.
+pub fn shared_corpora(test: &str) -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("the checkout has a parent folder");
-    require_shared_in(root)
+    require_shared_in(root, test)
 }
 
-/// `base/shared/corpora`, or a panic saying clearly that the test needs it.
-pub fn require_shared_in(base: &Path) -> PathBuf {
+/// `base/shared/corpora`, or `None` after [`skip`] explained that the
+/// test needs it.
+pub fn require_shared_in(base: &Path, test: &str) -> Option<PathBuf> {
     let dir = base.join("shared").join("corpora");
     if !dir.is_dir() {
-        panic!(
-            "this test reads the shared corpora in ../shared/corpora (looked for {}), \
-             which is missing; check out the shared folder next to this repository \
-             or skip this test with `cargo test -- --skip shared`",
-            dir.display()
+        skip(
+            test,
+            &format!(
+                "this test reads the shared corpora in ../shared/corpora (looked for {}), \
+                 which is missing; check out the shared folder next to this repository",
+                dir.display()
+            ),
         );
+        return None;
     }
-    dir
+    Some(dir)
 }

@@ -1,5 +1,7 @@
 //! Tests that read `../shared/corpora` at run time. Without that folder they
-//! fail with a message naming it (see `common::require_shared_in`).
+//! say they were skipped and why, or fail with that message when
+//! `GAZETTE_REQUIRE_SHARED` is set, as `.ci/run` does (see
+//! `common::require_shared_in`).
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -7,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{multilingual_fixture, require_shared_in, shared_corpora};
+use crate::common::{REQUIRE, multilingual_fixture, require_shared_in, shared_corpora};
 
 /// The records of a `.jsonl.gz` file whose id is in `ids`.
 fn records_with_ids(file: &Path, ids: &[&str]) -> BTreeMap<String, Value> {
@@ -49,7 +51,10 @@ fn leading_id(line: &str) -> Option<&str> {
 /// boundary.
 #[test]
 fn shared_fixture_records_come_verbatim_from_the_corpora() {
-    let corpora = shared_corpora();
+    let Some(corpora) = shared_corpora("shared_fixture_records_come_verbatim_from_the_corpora")
+    else {
+        return;
+    };
     let fixture: Vec<Value> = std::fs::read_to_string(multilingual_fixture())
         .unwrap()
         .lines()
@@ -98,33 +103,62 @@ fn shared_fixture_records_come_verbatim_from_the_corpora() {
 }
 
 #[test]
-fn shared_missing_folder_fails_with_a_clear_message() {
+fn shared_missing_folder_fails_with_a_clear_message_when_required() {
+    // The variable is read by the code under test; set it in a child
+    // process rather than in this one, where other tests run in parallel.
     let empty = tempfile::tempdir().unwrap();
-    let err = std::panic::catch_unwind(|| require_shared_in(empty.path()))
-        .expect_err("a missing ../shared/corpora must fail the test");
-    let msg = err
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
-        .expect("a text message");
-    assert!(msg.contains("../shared/corpora"), "{msg}");
+    if std::env::var_os("GAZETTE_PROBE_BASE").is_some() {
+        let base = std::path::PathBuf::from(std::env::var_os("GAZETTE_PROBE_BASE").unwrap());
+        let found = require_shared_in(&base, "probe");
+        println!("PROBE found={found:?}");
+        return;
+    }
+    let probe = |required: bool| {
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args([
+            "shared::shared_missing_folder_fails_with_a_clear_message_when_required",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("GAZETTE_PROBE_BASE", empty.path())
+        .env_remove(REQUIRE);
+        if required {
+            cmd.env(REQUIRE, "1");
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let looked = empty.path().join("shared").join("corpora");
+
+    // Not required: skipped, saying why and where it looked.
+    let (ok, text) = probe(false);
+    assert!(ok, "{text}");
     assert!(
-        msg.contains(
-            &empty
-                .path()
-                .join("shared")
-                .join("corpora")
-                .display()
-                .to_string()
-        ),
-        "the message names the path looked at: {msg}"
+        text.contains("SKIPPED probe: this test reads the shared corpora"),
+        "{text}"
     );
-    assert!(msg.contains("missing"), "{msg}");
+    assert!(text.contains(&looked.display().to_string()), "{text}");
+    assert!(text.contains("PROBE found=None"), "{text}");
+
+    // Required: the same test fails, naming the path and the variable.
+    let (ok, text) = probe(true);
+    assert!(!ok, "{text}");
+    assert!(text.contains("../shared/corpora"), "{text}");
+    assert!(text.contains(&looked.display().to_string()), "{text}");
+    assert!(text.contains(REQUIRE), "{text}");
+    assert!(!text.contains("PROBE found"), "{text}");
 
     // And a present folder is found.
-    std::fs::create_dir_all(empty.path().join("shared/corpora")).unwrap();
-    assert_eq!(
-        require_shared_in(empty.path()),
-        empty.path().join("shared").join("corpora")
+    std::fs::create_dir_all(&looked).unwrap();
+    let (ok, text) = probe(true);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains(&format!("PROBE found=Some({looked:?})")),
+        "{text}"
     );
 }

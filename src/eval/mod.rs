@@ -31,11 +31,18 @@
 //! differently than gazette ranked them; give it scores that decrease
 //! strictly with the rank (e.g. `-rank`) to make it score gazette's order.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{self, BufRead, Write};
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+
+mod metric;
+mod qrels;
+mod report;
+
+pub use metric::{Metric, MetricKind, parse_metrics};
+pub use qrels::{Judgments, Qrels};
+pub use report::{Group, MetricValues, QueryScore, Report, score, write_text};
 
 use crate::analysis::lang;
 use crate::error::{Error, Result};
@@ -51,254 +58,6 @@ pub const DEFAULT_METRICS: &str = "ndcg@10,mrr@10,recall@100,map";
 
 /// The language of a query whose language cannot be told.
 pub const UNDETERMINED: &str = "und";
-
-/// What a metric measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MetricKind {
-    /// Normalized discounted cumulative gain.
-    Ndcg,
-    /// Reciprocal rank of the first relevant result.
-    Mrr,
-    /// Share of the relevant documents retrieved.
-    Recall,
-    /// Share of the results that are relevant.
-    Precision,
-    /// Average precision.
-    Map,
-}
-
-/// A metric and its cutoff, e.g. `ndcg@10`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Metric {
-    /// What it measures.
-    pub kind: MetricKind,
-    /// Results looked at; `None`: the whole ranking.
-    pub cutoff: Option<usize>,
-}
-
-impl Metric {
-    /// Parses `ndcg@10`, `mrr@10`, `recall@100`, `p@5`, `map`, `map@100`
-    /// (also `rr` for `mrr`, `precision` for `p`; case-insensitive).
-    pub fn parse(s: &str) -> std::result::Result<Metric, String> {
-        let lower = s.trim().to_ascii_lowercase();
-        let (name, cutoff) = match lower.split_once('@') {
-            Some((n, k)) => {
-                let k: usize = k
-                    .parse()
-                    .ok()
-                    .filter(|k| *k > 0)
-                    .ok_or_else(|| format!("bad cutoff in metric {s:?} (want e.g. ndcg@10)"))?;
-                (n.to_string(), Some(k))
-            }
-            None => (lower.clone(), None),
-        };
-        let kind = match name.as_str() {
-            "ndcg" => MetricKind::Ndcg,
-            "mrr" | "rr" => MetricKind::Mrr,
-            "recall" => MetricKind::Recall,
-            "p" | "precision" => MetricKind::Precision,
-            "map" => MetricKind::Map,
-            _ => {
-                return Err(format!(
-                    "unknown metric {s:?} (known: ndcg, mrr, recall, p, map, each with an optional @k)"
-                ));
-            }
-        };
-        if kind == MetricKind::Precision && cutoff.is_none() {
-            return Err(format!("metric {s:?} needs a cutoff, e.g. p@10"));
-        }
-        Ok(Metric { kind, cutoff })
-    }
-
-    /// Its name in reports: `ndcg@10`, `map`, …
-    pub fn name(&self) -> String {
-        let base = match self.kind {
-            MetricKind::Ndcg => "ndcg",
-            MetricKind::Mrr => "mrr",
-            MetricKind::Recall => "recall",
-            MetricKind::Precision => "p",
-            MetricKind::Map => "map",
-        };
-        match self.cutoff {
-            Some(k) => format!("{base}@{k}"),
-            None => base.to_string(),
-        }
-    }
-
-    /// Results this metric needs: its cutoff, else [`FULL_DEPTH`].
-    pub fn depth(&self) -> usize {
-        self.cutoff.unwrap_or(FULL_DEPTH)
-    }
-
-    /// The metric of one ranking (best first, distinct ids) against the
-    /// judgments of its query.
-    pub fn score(&self, ranking: &[String], judged: &Judgments) -> f64 {
-        let k = self.cutoff.unwrap_or(usize::MAX);
-        let top = &ranking[..ranking.len().min(k)];
-        let rel = judged.relevant as f64;
-        match self.kind {
-            MetricKind::Ndcg => {
-                let dcg: f64 = top
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| gain(judged.grade(d), i))
-                    .sum();
-                let ideal: f64 = judged
-                    .ideal
-                    .iter()
-                    .take(k)
-                    .enumerate()
-                    .map(|(i, g)| gain(*g, i))
-                    .sum();
-                if ideal > 0.0 { dcg / ideal } else { 0.0 }
-            }
-            MetricKind::Mrr => top
-                .iter()
-                .position(|d| judged.is_relevant(d))
-                .map_or(0.0, |i| 1.0 / (i + 1) as f64),
-            MetricKind::Recall => {
-                if judged.relevant == 0 {
-                    return 0.0;
-                }
-                top.iter().filter(|d| judged.is_relevant(d)).count() as f64 / rel
-            }
-            MetricKind::Precision => {
-                top.iter().filter(|d| judged.is_relevant(d)).count() as f64 / k as f64
-            }
-            MetricKind::Map => {
-                if judged.relevant == 0 {
-                    return 0.0;
-                }
-                let mut found = 0usize;
-                let mut sum = 0.0;
-                for (i, d) in top.iter().enumerate() {
-                    if judged.is_relevant(d) {
-                        found += 1;
-                        sum += found as f64 / (i + 1) as f64;
-                    }
-                }
-                sum / rel
-            }
-        }
-    }
-}
-
-/// Discounted gain of `grade` at 0-based position `i` (rank i + 1):
-/// grade / log2(rank + 1); non-positive grades gain nothing.
-fn gain(grade: i64, i: usize) -> f64 {
-    if grade <= 0 {
-        0.0
-    } else {
-        grade as f64 / ((i + 2) as f64).log2()
-    }
-}
-
-/// Parses a comma-separated metric list such as [`DEFAULT_METRICS`].
-pub fn parse_metrics(list: &str) -> std::result::Result<Vec<Metric>, String> {
-    let mut out: Vec<Metric> = Vec::new();
-    for part in list.split(',').filter(|p| !p.trim().is_empty()) {
-        let m = Metric::parse(part)?;
-        if !out.contains(&m) {
-            out.push(m);
-        }
-    }
-    if out.is_empty() {
-        return Err("no metric given".into());
-    }
-    Ok(out)
-}
-
-/// The judgments of one query.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Judgments {
-    grades: HashMap<String, i64>,
-    /// Documents with a positive grade.
-    pub relevant: usize,
-    /// Positive grades, highest first (the ideal ranking's gains).
-    ideal: Vec<i64>,
-}
-
-impl Judgments {
-    /// The grade of `doc` (0 when unjudged).
-    pub fn grade(&self, doc: &str) -> i64 {
-        self.grades.get(doc).copied().unwrap_or(0)
-    }
-
-    /// Whether `doc` is judged relevant (grade > 0).
-    pub fn is_relevant(&self, doc: &str) -> bool {
-        self.grade(doc) > 0
-    }
-
-    fn finish(&mut self) {
-        self.ideal = self.grades.values().copied().filter(|g| *g > 0).collect();
-        self.ideal.sort_unstable_by(|a, b| b.cmp(a));
-        self.relevant = self.ideal.len();
-    }
-}
-
-/// Relevance judgments of many queries, from a TREC qrels file.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Qrels {
-    queries: HashMap<String, Judgments>,
-}
-
-impl Qrels {
-    /// Reads `qid iteration docid grade` lines (white-space separated; blank
-    /// lines skipped). The grade is an integer; a document judged twice for
-    /// the same query keeps its last grade. `name` labels errors.
-    pub fn parse(input: impl BufRead, name: &str) -> Result<Qrels> {
-        let mut queries: HashMap<String, Judgments> = HashMap::new();
-        for (n, line) in input.lines().enumerate() {
-            let line = line.map_err(|e| Error::Record {
-                file: name.to_string(),
-                line: n as u64 + 1,
-                message: e.to_string(),
-            })?;
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            if fields.is_empty() {
-                continue;
-            }
-            let bad = |message: String| Error::Record {
-                file: name.to_string(),
-                line: n as u64 + 1,
-                message,
-            };
-            let [qid, _iter, doc, grade] = fields[..] else {
-                return Err(bad(format!(
-                    "expected `qid 0 docid grade`, found {} fields",
-                    fields.len()
-                )));
-            };
-            let grade: i64 = grade
-                .parse()
-                .map_err(|_| bad(format!("grade {grade:?} is not an integer")))?;
-            queries
-                .entry(qid.to_string())
-                .or_default()
-                .grades
-                .insert(doc.to_string(), grade);
-        }
-        for j in queries.values_mut() {
-            j.finish();
-        }
-        Ok(Qrels { queries })
-    }
-
-    /// The judgments of query `qid`.
-    pub fn get(&self, qid: &str) -> Option<&Judgments> {
-        self.queries.get(qid)
-    }
-
-    /// Queries judged.
-    pub fn len(&self) -> usize {
-        self.queries.len()
-    }
-
-    /// Whether no query is judged.
-    pub fn is_empty(&self) -> bool {
-        self.queries.is_empty()
-    }
-}
 
 /// Settings of an evaluation run.
 #[derive(Debug, Clone)]
@@ -440,17 +199,21 @@ pub fn read_queries(input: impl BufRead, opts: &EvalOptions) -> Result<Vec<EvalQ
 
 /// Answers every query in parallel: for each, in order, the ranked ids
 /// (documents, each once at its best passage; or passages) as written in a
-/// TREC run by `gazette batch --format trec`, or why it failed.
+/// TREC run by `gazette batch --format trec`, or why it failed. `answered`
+/// is called (from any thread) after each query.
 pub fn rank(
     engine: &Engine,
     queries: &[EvalQuery],
     unit: Unit,
+    answered: &(dyn Fn() + Sync),
 ) -> Vec<std::result::Result<Vec<String>, String>> {
     queries
         .par_iter()
         .map(|q| {
             let req = q.request.as_ref().map_err(Clone::clone)?;
-            let resp = engine.search(req).map_err(|e| e.to_string())?;
+            let resp = engine.search(req).map_err(|e| e.to_string());
+            answered();
+            let resp = resp?;
             let mut seen = HashSet::new();
             Ok(resp
                 .hits
@@ -465,182 +228,6 @@ pub fn rank(
                 .collect())
         })
         .collect()
-}
-
-/// Metric means (or one query's values), by metric name.
-pub type MetricValues = BTreeMap<String, f64>;
-
-/// The means of a group of queries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Group {
-    /// Queries scored.
-    pub queries: usize,
-    /// Mean of each metric.
-    pub metrics: MetricValues,
-}
-
-/// One query's metrics (`--per-query`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QueryScore {
-    /// Query id.
-    pub id: String,
-    /// Query language.
-    pub lang: String,
-    /// Each metric.
-    pub metrics: MetricValues,
-    /// Why the query failed (scored as an empty ranking), or null.
-    pub error: Option<String>,
-}
-
-/// The result of an evaluation (`gazette eval --format json`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Report {
-    /// Queries scored (those with a relevant document in the qrels).
-    pub queries: usize,
-    /// Queries left out: no relevant document in the qrels.
-    pub skipped: usize,
-    /// Queries that failed (bad line, search error); those with judgments
-    /// are scored as an empty ranking.
-    pub failed: usize,
-    /// Results asked of each query.
-    pub depth: usize,
-    /// Mean of each metric over the queries scored.
-    pub metrics: MetricValues,
-    /// The same per query language (`--by-lang`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by_lang: Option<BTreeMap<String, Group>>,
-    /// Each scored query, in query-file order (`--per-query`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_query: Option<Vec<QueryScore>>,
-}
-
-fn means(scores: &[&QueryScore], metrics: &[Metric]) -> MetricValues {
-    metrics
-        .iter()
-        .map(|m| {
-            let name = m.name();
-            let sum: f64 = scores.iter().map(|s| s.metrics[&name]).sum();
-            let mean = if scores.is_empty() {
-                0.0
-            } else {
-                sum / scores.len() as f64
-            };
-            (name, mean)
-        })
-        .collect()
-}
-
-/// Scores `rankings` (one per query, as [`rank`] returns them) against
-/// `qrels`. `by_lang` and `per_query` fill the report's optional parts.
-pub fn score(
-    queries: &[EvalQuery],
-    rankings: &[std::result::Result<Vec<String>, String>],
-    qrels: &Qrels,
-    metrics: &[Metric],
-    depth: usize,
-    by_lang: bool,
-    per_query: bool,
-) -> Report {
-    let mut scored = Vec::new();
-    let mut skipped = 0;
-    let mut failed = 0;
-    let empty = Vec::new();
-    for (q, r) in queries.iter().zip(rankings) {
-        if r.is_err() {
-            failed += 1;
-        }
-        let Some(judged) = qrels.get(&q.id).filter(|j| j.relevant > 0) else {
-            skipped += 1;
-            continue;
-        };
-        let ranking = r.as_ref().unwrap_or(&empty);
-        scored.push(QueryScore {
-            id: q.id.clone(),
-            lang: q.lang.clone(),
-            metrics: metrics
-                .iter()
-                .map(|m| (m.name(), m.score(ranking, judged)))
-                .collect(),
-            error: r.as_ref().err().cloned(),
-        });
-    }
-    let all: Vec<&QueryScore> = scored.iter().collect();
-    let by_lang = by_lang.then(|| {
-        let mut groups: BTreeMap<String, Vec<&QueryScore>> = BTreeMap::new();
-        for s in &scored {
-            groups.entry(s.lang.clone()).or_default().push(s);
-        }
-        groups
-            .into_iter()
-            .map(|(l, g)| {
-                let group = Group {
-                    queries: g.len(),
-                    metrics: means(&g, metrics),
-                };
-                (l, group)
-            })
-            .collect()
-    });
-    Report {
-        queries: scored.len(),
-        skipped,
-        failed,
-        depth,
-        metrics: means(&all, metrics),
-        by_lang,
-        per_query: per_query.then_some(scored),
-    }
-}
-
-/// Prints a report as aligned tables: each query (with `per_query`), then
-/// one row per language (with `by_lang`) and the row `all`, then the counts.
-pub fn write_text(out: &mut dyn Write, report: &Report, metrics: &[Metric]) -> io::Result<()> {
-    let names: Vec<String> = metrics.iter().map(Metric::name).collect();
-    let widths: Vec<usize> = names.iter().map(|n| n.len().max(6)).collect();
-    let row = |out: &mut dyn Write, label: &str, lw: usize, n: &str, values: &MetricValues| {
-        write!(out, "{label:<lw$}  {n:>6}")?;
-        for (name, w) in names.iter().zip(&widths) {
-            write!(out, "  {:>w$.4}", values[name])?;
-        }
-        writeln!(out)
-    };
-    let header = |out: &mut dyn Write, label: &str, lw: usize| {
-        write!(out, "{label:<lw$}  {:>6}", "n")?;
-        for (name, w) in names.iter().zip(&widths) {
-            write!(out, "  {name:>w$}")?;
-        }
-        writeln!(out)
-    };
-    if let Some(per) = &report.per_query {
-        let lw = per.iter().map(|s| s.id.len()).max().unwrap_or(0).max(5);
-        write!(out, "{:<lw$}  {:>6}", "query", "lang")?;
-        for (name, w) in names.iter().zip(&widths) {
-            write!(out, "  {name:>w$}")?;
-        }
-        writeln!(out)?;
-        for s in per {
-            row(out, &s.id, lw, &s.lang, &s.metrics)?;
-        }
-        writeln!(out)?;
-    }
-    let lw = report
-        .by_lang
-        .iter()
-        .flat_map(|g| g.keys())
-        .map(String::len)
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    header(out, "lang", lw)?;
-    for (l, g) in report.by_lang.iter().flatten() {
-        row(out, l, lw, &g.queries.to_string(), &g.metrics)?;
-    }
-    row(out, "all", lw, &report.queries.to_string(), &report.metrics)?;
-    writeln!(
-        out,
-        "\n{} queries scored, {} skipped (no relevant document in the qrels), {} failed; {} results per query",
-        report.queries, report.skipped, report.failed, report.depth
-    )
 }
 
 #[cfg(test)]
