@@ -352,3 +352,70 @@ fn cluster_answers_gazette_hits_survives_its_leader_and_syncs() {
         "after delete",
     );
 }
+
+/// `export --to opensearch`: a create-index body whose `terms` field is
+/// whitespace-analyzed, and `_bulk` files of an action line and a source
+/// line per passage, every line ending in a newline, the sources holding
+/// the passage's HIT fields and gazette's terms.
+#[test]
+fn opensearch_export_writes_the_mapping_and_bulk_lines_of_every_passage() {
+    let index = TestIndex::build(&[&corpus_dir(), &multilingual_fixture()]);
+    let out = index.dir.path().join("os");
+    let run = gazette()
+        .arg("--index")
+        .arg(index.path())
+        .args([
+            "export",
+            "--to",
+            "opensearch",
+            "--collection",
+            "news",
+            "--format",
+            "json",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary: gazette::engine::opensearch::WriteSummary =
+        serde_json::from_slice(&run.stdout).unwrap();
+    let mapping: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("mapping.json")).unwrap()).unwrap();
+    let terms = &mapping["mappings"]["properties"]["terms"];
+    assert_eq!(terms["analyzer"], "gazette_terms");
+    assert_eq!(
+        mapping["settings"]["analysis"]["tokenizer"]["gazette_terms"]["type"],
+        "whitespace"
+    );
+    assert_eq!(mapping["mappings"]["properties"]["lang"]["type"], "keyword");
+
+    // Every passage of the index, once, with the terms gazette indexes.
+    let all = index.query("", &["--limit", "1000"]);
+    let mut seen = Vec::new();
+    for file in &summary.bulk {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(text.ends_with('\n'));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len() % 2, 0);
+        for pair in lines.chunks(2) {
+            let action: serde_json::Value = serde_json::from_str(pair[0]).unwrap();
+            let doc: gazette::engine::PassageDoc = serde_json::from_str(pair[1]).unwrap();
+            assert_eq!(action["index"]["_index"], "news");
+            assert_eq!(action["index"]["_id"], doc.id.as_str());
+            assert_eq!(doc.terms, gazette::engine::terms(&doc.text, &doc.lang));
+            let hit = all.hits.iter().find(|h| h.passage.id == doc.id).unwrap();
+            assert_eq!(shown(&doc.clone().into_hit(0, 0.0)), shown(hit));
+            seen.push(doc.id);
+        }
+    }
+    assert_eq!(seen.len() as u64, summary.passages);
+    assert_eq!(seen.len(), all.total);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), all.total);
+}
