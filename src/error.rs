@@ -47,6 +47,10 @@ pub enum Error {
     /// An I/O error without a path.
     #[error("{0}")]
     Stream(#[from] std::io::Error),
+    /// A search engine gazette exports to or searches through (Typesense)
+    /// failed or answered an error.
+    #[error("{0}")]
+    Remote(String),
     /// An error from tantivy.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

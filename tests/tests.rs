@@ -6,11 +6,14 @@
 //! - `output`: formats, JSON schema, offsets, colour, exit codes, pipes
 //! - `multilingual`: queries on `tests/fixtures/multilingual.jsonl`
 //! - `server`: `gazette serve` on a free port, over HTTP
+//! - `cluster`: a 3-node Typesense cluster, `export` and `query --engine`
 //! - `shared`: tests that read `../shared/corpora` at run time
 //! - `watch`: `gazette index --watch` on a temporary folder
 
 #[path = "it/batch.rs"]
 mod batch;
+#[path = "it/cluster.rs"]
+mod cluster;
 #[path = "it/common.rs"]
 mod common;
 #[path = "it/duplicates.rs"]

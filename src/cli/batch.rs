@@ -7,7 +7,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use gazette::search::batch::{self, BatchOptions, InputFormat, OutputFormat, Unit};
 
-use super::query::{QueryOptions, open_engine};
+use gazette::search::Search;
+
+use super::query::{QueryOptions, open_engine, remote_engine};
 use super::{EXIT_OK, EXIT_REJECTED};
 
 /// Passages kept analyzed for highlighting across the queries of a batch
@@ -29,13 +31,20 @@ pub struct Args {
     /// What a TREC run ranks: documents (best passage each) or passages.
     #[arg(long, value_enum, default_value = "doc")]
     unit: Unit,
+    /// Search a Typesense cluster holding an export of the index instead:
+    /// typesense://HOST:PORT[,HOST:PORT…]/COLLECTION (key from $TYPESENSE_API_KEY).
+    #[arg(long, value_name = "URL")]
+    engine: Option<String>,
     /// Defaults for every query (a JSON line may override them).
     #[command(flatten)]
     options: QueryOptions,
 }
 
 pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
-    let engine = Arc::new(open_engine(dir)?.with_passage_cache(PASSAGE_CACHE));
+    let engine: Arc<dyn Search> = match remote_engine(args.engine.as_deref())? {
+        Some(remote) => Arc::new(remote),
+        None => Arc::new(open_engine(dir)?.with_passage_cache(PASSAGE_CACHE)),
+    };
     let input: Box<dyn std::io::BufRead + Send> = if args.input.as_os_str() == "-" {
         Box::new(BufReader::new(std::io::stdin()))
     } else {

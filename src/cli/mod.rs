@@ -4,6 +4,7 @@ mod batch;
 mod completions;
 mod delete;
 mod eval;
+mod export;
 mod index;
 mod input;
 mod man;
@@ -56,6 +57,8 @@ enum Command {
     Passages(passages::Args),
     /// Score a query file against TREC relevance judgments (nDCG, MRR, recall, MAP).
     Eval(eval::Args),
+    /// Export the index to another engine: a Typesense cluster, or OpenSearch files.
+    Export(export::Args),
     /// Serve search (and the search page) over HTTP.
     Serve(serve::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -74,6 +77,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Delete(args) => delete::run(&cli.index, args),
         Command::Optimize(args) => optimize::run(&cli.index, args),
         Command::Eval(args) => eval::run(&cli.index, args),
+        Command::Export(args) => export::run(&cli.index, args),
         Command::Passages(args) => passages::run(args),
         Command::Serve(args) => serve::run(&cli.index, args),
         Command::Completions(args) => completions::run(args),

@@ -4,9 +4,10 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
+use gazette::engine::typesense::{self, Remote};
 use gazette::model::{Day, Kind};
 use gazette::output::{self, Format};
-use gazette::search::{Engine, Facet, Request};
+use gazette::search::{Engine, Facet, Request, Search};
 
 use super::{ColorChoice, EXIT_NO_HITS, EXIT_OK, parse_day};
 
@@ -26,6 +27,10 @@ pub struct Args {
     /// Count all matches per facet value: a comma-separated list of lang, kind, author, date.
     #[arg(long, value_name = "LIST")]
     facets: Option<String>,
+    /// Search a Typesense cluster holding an export of the index instead:
+    /// typesense://HOST:PORT[,HOST:PORT…]/COLLECTION (key from $TYPESENSE_API_KEY).
+    #[arg(long, value_name = "URL")]
+    engine: Option<String>,
 }
 
 /// Options shared by `query` and `batch`.
@@ -96,6 +101,21 @@ impl QueryOptions {
     }
 }
 
+/// The searcher of `--engine URL` (a Typesense collection), else `None`.
+pub fn remote_engine(url: Option<&str>) -> anyhow::Result<Option<Remote>> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    let (nodes, name) = typesense::parse_engine(url)?;
+    let Some(key) = std::env::var("TYPESENSE_API_KEY")
+        .ok()
+        .filter(|k| !k.is_empty())
+    else {
+        anyhow::bail!("--engine: set TYPESENSE_API_KEY to the cluster's API key");
+    };
+    Ok(Some(Remote::new(nodes, key, name)))
+}
+
 /// Opens the index to search, building the default one on first use.
 pub fn open_engine(dir: &Path) -> anyhow::Result<Engine> {
     let explicit = std::env::var_os("GAZETTE_INDEX").is_some() || dir != Path::new("index");
@@ -108,13 +128,23 @@ pub fn open_engine(dir: &Path) -> anyhow::Result<Engine> {
 pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
     let facets = Facet::parse_list(args.facets.as_deref().unwrap_or(""))
         .map_err(|e| anyhow::anyhow!("--facets: {e}"))?;
-    let engine = open_engine(dir)?;
     let mut req = args.options.request(args.query);
-    // People read one copy of a story: text output collapses unless asked not to.
-    if args.format == Format::Text && !args.options.no_collapse {
-        req.collapse = Some(args.options.collapse_threshold);
-    }
-    let resp = engine.search_with_facets(&req, &facets)?;
+    let resp = match remote_engine(args.engine.as_deref())? {
+        Some(remote) => {
+            if req.collapse.is_some() {
+                anyhow::bail!("--collapse needs gazette's own index (not --engine)");
+            }
+            remote.search_with_facets(&req, &facets)?
+        }
+        None => {
+            let engine = open_engine(dir)?;
+            // People read one copy of a story: text output collapses unless asked not to.
+            if args.format == Format::Text && !args.options.no_collapse {
+                req.collapse = Some(args.options.collapse_threshold);
+            }
+            engine.search_with_facets(&req, &facets)?
+        }
+    };
     for w in &resp.warnings {
         eprintln!("gazette: warning: {}", gazette::output::sanitize::clean(w));
     }

@@ -14,7 +14,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Engine, Request, Response};
+use super::{Request, Response, Search};
 use crate::model::{Day, Kind};
 
 /// Queries parsed but not yet written, at most.
@@ -284,7 +284,7 @@ pub fn no_space(s: &str) -> String {
 }
 
 /// Runs one item to its output bytes; `true` when it failed.
-fn answer(engine: &Engine, item: Item, opts: &BatchOptions) -> (Vec<u8>, bool) {
+fn answer(engine: &dyn Search, item: Item, opts: &BatchOptions) -> (Vec<u8>, bool) {
     let (id, req) = match item {
         Item::Fail(f) => return (failure_bytes(&f, opts), true),
         Item::Run { id, mut req } => {
@@ -353,7 +353,7 @@ fn failure_bytes(f: &BatchFailure, opts: &BatchOptions) -> Vec<u8> {
 
 /// Runs every query of `input`, writing answers to `out` in input order.
 pub fn run(
-    engine: Arc<Engine>,
+    engine: Arc<dyn Search>,
     input: Box<dyn BufRead + Send>,
     out: &mut dyn Write,
     opts: &BatchOptions,
@@ -363,7 +363,7 @@ pub fn run(
 
 /// [`run`], calling `answered` after each answer is written.
 pub fn run_with_progress(
-    engine: Arc<Engine>,
+    engine: Arc<dyn Search>,
     input: Box<dyn BufRead + Send>,
     out: &mut dyn Write,
     opts: &BatchOptions,
@@ -397,7 +397,7 @@ pub fn run_with_progress(
             let this = seq;
             seq += 1;
             rayon::spawn(move || {
-                let (bytes, failed) = answer(&engine, item, &opts);
+                let (bytes, failed) = answer(&*engine, item, &opts);
                 let _ = tx.send((this, bytes, failed));
             });
         }

@@ -69,7 +69,7 @@ impl Facet {
     }
 
     /// The request without this facet's own filter.
-    fn without_own_filter(self, req: &Request) -> Request {
+    pub fn without_own_filter(self, req: &Request) -> Request {
         let mut r = req.clone();
         match self {
             Facet::Lang => r.lang = None,

@@ -1,5 +1,6 @@
 //! Searching: parse → search → pick passages → highlight.
 
+mod all;
 pub mod batch;
 pub mod bm25;
 pub mod docevidence;
@@ -75,6 +76,24 @@ impl Default for Request {
             explain: false,
             collapse: None,
         }
+    }
+}
+
+/// What answers requests: gazette's own [`Engine`] over a local index, or
+/// another engine holding an export of one (`--engine`).
+pub trait Search: Send + Sync {
+    /// Runs one request.
+    fn search(&self, req: &Request) -> Result<Response>;
+    /// Runs a request and counts `facets` over all its matches.
+    fn search_with_facets(&self, req: &Request, facets: &[Facet]) -> Result<Response>;
+}
+
+impl Search for Engine {
+    fn search(&self, req: &Request) -> Result<Response> {
+        Engine::search(self, req)
+    }
+    fn search_with_facets(&self, req: &Request, facets: &[Facet]) -> Result<Response> {
+        Engine::search_with_facets(self, req, facets)
     }
 }
 
