@@ -47,6 +47,7 @@ pub fn normalize(code: &str) -> Option<String> {
 pub fn intern(code: &str) -> &'static str {
     super::stem::STEMMED_LANGUAGES
         .iter()
+        .chain(super::BIGRAM_LANGUAGES)
         .find(|l| **l == code)
         .copied()
         .unwrap_or("und")

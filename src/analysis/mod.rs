@@ -14,7 +14,9 @@
 //! of their folded form, tagged (`Bundestag` → `de#bun`, `de#und`, …), in a
 //! field of their own ([`TRIGRAM_ANALYZER`]): they match inside compounds
 //! and across inflections and clitics that the stemmer leaves (see
-//! [`TRIGRAM_LANGUAGES`]).
+//! [`TRIGRAM_LANGUAGES`]). Korean words, which carry their particles
+//! (`정부는`, `정부가`), produce their syllable bigrams there instead
+//! (`ko#정부`, `ko#부는`), as Lucene's CJK analyzer indexes them.
 
 pub mod bmp;
 pub mod fold;
@@ -54,24 +56,68 @@ pub const GRAM_SEP: char = '#';
 /// with character trigrams, SQLite FTS5, was ahead of gazette in them).
 pub const TRIGRAM_LANGUAGES: &[&str] = &["ar", "de", "tr"];
 
+/// Languages whose words produce character bigrams instead: Korean (its
+/// Hangul words only), where a word is a stem and its particles
+/// (`정부는` → `ko#정부`, `ko#부는`).
+pub const BIGRAM_LANGUAGES: &[&str] = &["ko"];
+
+/// The character n-gram size of a language's gram terms, if it has them
+/// ([`TRIGRAM_LANGUAGES`], [`BIGRAM_LANGUAGES`]).
+pub fn gram_size(lang: &str) -> Option<u8> {
+    if TRIGRAM_LANGUAGES.contains(&lang) {
+        Some(3)
+    } else if BIGRAM_LANGUAGES.contains(&lang) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// Whether a word of a gram language makes grams: in Korean only a word
+/// with Hangul syllables in it (a Latin name in Korean text is matched as
+/// a word).
+fn makes_grams(n: u8, word: &str) -> bool {
+    n != 2 || word.chars().any(|c| matches!(c as u32, 0xAC00..=0xD7A3))
+}
+
+/// The form of a word whose grams are taken, into `out`: the folded word
+/// for trigrams; for Korean bigrams the word lower-cased, since folding
+/// decomposes each Hangul syllable into its letters (jamo), and a bigram
+/// is of syllables.
+fn gram_source_into(n: u8, word: &str, out: &mut String) {
+    out.clear();
+    if n == 2 {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    } else {
+        fold::fold_into(word, out);
+    }
+}
+
 /// Byte ranges of the distinct character trigrams of `word`, in order (a
 /// trigram seen before in the word is skipped); none for a word shorter
 /// than three characters.
 pub fn trigrams(word: &str) -> impl Iterator<Item = (usize, usize)> {
+    grams(word, 3)
+}
+
+/// Byte ranges of the distinct character `n`-grams of `word`, as
+/// [`trigrams`] for 3.
+pub fn grams(word: &str, n: u8) -> impl Iterator<Item = (usize, usize)> {
     let mut out = Vec::new();
-    trigrams_into(word, &mut Vec::new(), &mut out);
+    grams_into(word, n, &mut Vec::new(), &mut out);
     out.into_iter()
 }
 
-/// [`trigrams`] into reused buffers: `bounds` gets the word's char
-/// boundaries, `out` the trigrams' byte ranges.
-fn trigrams_into(word: &str, bounds: &mut Vec<usize>, out: &mut Vec<(usize, usize)>) {
+/// [`grams`] into reused buffers: `bounds` gets the word's char
+/// boundaries, `out` the grams' byte ranges.
+fn grams_into(word: &str, n: u8, bounds: &mut Vec<usize>, out: &mut Vec<(usize, usize)>) {
+    let n = usize::from(n);
     bounds.clear();
     out.clear();
     bounds.extend(word.char_indices().map(|(i, _)| i));
     bounds.push(word.len());
-    for i in 0..bounds.len().saturating_sub(3) {
-        let (start, end) = (bounds[i], bounds[i + 3]);
+    for i in 0..bounds.len().saturating_sub(n) {
+        let (start, end) = (bounds[i], bounds[i + n]);
         let gram = &word[start..end];
         if !out.iter().any(|&(s, e)| &word[s..e] == gram) {
             out.push((start, end));
@@ -87,8 +133,9 @@ pub struct Analyzer {
     /// Vietnamese: the second term of a word is the word with its tone and
     /// vowel marks (lower-cased, NFC) instead of a stem.
     marked: bool,
-    /// Index the word's character trigrams too ([`TRIGRAM_LANGUAGES`]).
-    trigrams: bool,
+    /// Index the word's character n-grams of this size too (0: none;
+    /// [`gram_size`]).
+    gram: u8,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -105,7 +152,7 @@ impl Analyzer {
                 lang: Some(stem::MARKED_LANGUAGE),
                 stemmer: None,
                 marked: true,
-                trigrams: false,
+                gram: 0,
             };
         }
         match lang.and_then(|l| stem::stemmer(l).map(|s| (lang::intern(l), s))) {
@@ -113,9 +160,18 @@ impl Analyzer {
                 lang: Some(lang),
                 stemmer: Some(stemmer),
                 marked: false,
-                trigrams: TRIGRAM_LANGUAGES.contains(&lang),
+                gram: gram_size(lang).unwrap_or(0),
             },
-            None => Analyzer::exact(),
+            // A language with grams but no stemmer (Korean).
+            None => match lang.and_then(|l| gram_size(l).map(|n| (lang::intern(l), n))) {
+                Some((lang, gram)) => Analyzer {
+                    lang: Some(lang),
+                    stemmer: None,
+                    marked: false,
+                    gram,
+                },
+                None => Analyzer::exact(),
+            },
         }
     }
 
@@ -125,18 +181,22 @@ impl Analyzer {
             lang: None,
             stemmer: None,
             marked: false,
-            trigrams: false,
+            gram: 0,
         }
     }
 
     /// The trigram terms of one word (as written), as the index holds them
     /// ([`TRIGRAM_LANGUAGES`]); none in other languages.
     pub fn trigram_terms(&self, word: &str) -> Vec<String> {
-        let Some(lang) = self.lang.filter(|_| self.trigrams) else {
+        let Some(lang) = self.lang.filter(|_| self.gram > 0) else {
             return Vec::new();
         };
-        let folded = fold::fold(word);
-        trigrams(&folded)
+        let mut folded = String::new();
+        gram_source_into(self.gram, word, &mut folded);
+        if !makes_grams(self.gram, &folded) {
+            return Vec::new();
+        }
+        grams(&folded, self.gram)
             .map(|(s, e)| format!("{lang}{GRAM_SEP}{}", &folded[s..e]))
             .collect()
     }
@@ -397,14 +457,22 @@ impl TokenStream for GazetteTokenStream<'_> {
             self.current.position = raw.position;
             self.current.position_length = 1;
             if self.grams_only {
-                if raw.kind == WordKind::Word && self.analyzer.trigrams {
-                    self.gram_word.clear();
-                    fold::fold_into(&self.text[raw.start..raw.end], &mut self.gram_word);
-                    trigrams_into(
-                        &self.gram_word,
-                        &mut self.gram_bounds,
-                        &mut self.gram_ranges,
+                if raw.kind == WordKind::Word && self.analyzer.gram > 0 {
+                    gram_source_into(
+                        self.analyzer.gram,
+                        &self.text[raw.start..raw.end],
+                        &mut self.gram_word,
                     );
+                    if makes_grams(self.analyzer.gram, &self.gram_word) {
+                        grams_into(
+                            &self.gram_word,
+                            self.analyzer.gram,
+                            &mut self.gram_bounds,
+                            &mut self.gram_ranges,
+                        );
+                    } else {
+                        self.gram_ranges.clear();
+                    }
                     self.gram_next = 0;
                 }
                 continue;
@@ -625,6 +693,40 @@ mod tests {
         );
         assert!(grams(Some("es"), "diputados").is_empty());
         assert!(grams(None, "diputados").is_empty());
+    }
+
+    #[test]
+    fn korean_hangul_words_have_bigram_terms() {
+        // A word and its particle: the stem's bigram is shared.
+        let terms_of = |text: &str| -> Vec<String> {
+            grams(Some("ko"), text).into_iter().map(|t| t.0).collect()
+        };
+        assert_eq!(terms_of("정부는"), ["ko#정부", "ko#부는"]);
+        assert_eq!(terms_of("정부가"), ["ko#정부", "ko#부가"]);
+        // A one-syllable word has none, a Latin word in Korean text neither
+        // (unless a particle is attached to it).
+        assert_eq!(terms_of("재 AMLO가"), ["ko#am", "ko#ml", "ko#lo", "ko#o가"]);
+        assert_eq!(terms_of("재 AMLO"), Vec::<String>::new());
+        // Positions are the words'.
+        assert_eq!(
+            grams(Some("ko"), "멕시코 시티에"),
+            vec![
+                ("ko#멕시".into(), 0),
+                ("ko#시코".into(), 0),
+                ("ko#시티".into(), 1),
+                ("ko#티에".into(), 1),
+            ]
+        );
+        // The query side makes the same terms; the words' own terms are
+        // unchanged (no stemmer).
+        let a = Analyzer::for_lang(Some("ko"));
+        assert_eq!(a.trigram_terms("정부는"), ["ko#정부", "ko#부는"]);
+        assert_eq!(a.stem_term("정부는"), None);
+        assert_eq!(
+            terms(Some("ko"), "정부는"),
+            terms(None, "정부는"),
+            "the word terms are those of untagged text"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use tantivy::TantivyDocument;
 
 use crate::analysis::langid::{self, Census, Script};
 use crate::analysis::minhash::MinHash;
-use crate::analysis::{TRIGRAM_LANGUAGES, tag_language};
+use crate::analysis::{gram_size, tag_language};
 use crate::ingest::Parsed;
 use crate::model::Kind;
 use crate::schema::Fields;
@@ -246,7 +246,7 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
             }
         }
         let tagged = tag_language(&plang, text);
-        if TRIGRAM_LANGUAGES.contains(&plang.as_str()) {
+        if gram_size(&plang).is_some() {
             d.add_text(f.body_gram, &tagged);
         }
         d.add_text(f.body, tagged);

@@ -219,11 +219,7 @@ impl Engine {
             Some(l) => {
                 let code = lang::normalize(l)
                     .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?;
-                stem::STEMMED_LANGUAGES
-                    .iter()
-                    .copied()
-                    .filter(|s| *s == code)
-                    .collect()
+                query_language(&code).into_iter().collect()
             }
             None => self.query_stem_langs(&req.query),
         };
@@ -576,6 +572,16 @@ fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String
 }
 
 /// The stemmed languages that passages of the index are in.
+/// A language whose query words are analyzed in their language: those
+/// with a stemmer (or marks), and those with bigrams (Korean).
+fn query_language(code: &str) -> Option<&'static str> {
+    stem::STEMMED_LANGUAGES
+        .iter()
+        .chain(crate::analysis::BIGRAM_LANGUAGES)
+        .copied()
+        .find(|l| *l == code)
+}
+
 fn indexed_stem_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<Vec<&'static str>> {
     let mut present = Vec::new();
     for segment in searcher.segment_readers() {
@@ -583,10 +589,10 @@ fn indexed_stem_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<Vec<&
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
             if let Ok(code) = std::str::from_utf8(terms.key())
-                && let Some(l) = stem::STEMMED_LANGUAGES.iter().find(|l| **l == code)
-                && !present.contains(l)
+                && let Some(l) = query_language(code)
+                && !present.contains(&l)
             {
-                present.push(*l);
+                present.push(l);
             }
         }
     }
