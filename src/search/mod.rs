@@ -633,6 +633,10 @@ fn run<C: Collector>(
     })
 }
 
+/// Ranked candidates, the total of matches, and whether the ranking is
+/// complete.
+type Candidates = (Vec<(f32, Addr)>, usize, bool);
+
 /// The best `limit` passages of each index, merged into one ranking
 /// ([`multi::by_rank`]) and cut where it stops being certain: after the
 /// earliest last candidate of an index that has more. Also the total
@@ -643,7 +647,7 @@ fn candidates(
     stats: Option<&Statistics>,
     query: &dyn Query,
     limit: usize,
-) -> Result<(Vec<(f32, Addr)>, usize, bool)> {
+) -> Result<Candidates> {
     let mut all = Vec::new();
     let mut total = 0;
     let mut cut: Option<(f32, Addr)> = None;

@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn merged_hits_rank_by_score_then_index_then_address() {
-        let mut hits = vec![
+        let mut hits = [
             (1.0, addr(1, 0, 3)),
             (2.0, addr(1, 0, 9)),
             (1.0, addr(0, 2, 1)),
