@@ -35,10 +35,15 @@ QUERIES=(Guaido election "football match" Bolsonaro Merkel inflation "oil prices
   "#7Ene" "@user" "stock market" strike)
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 pct() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p+0.5); if (i<1) i=1; print a[i]}'; }
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N); echo "scale=3; ($e - $s) / 1000000" | bc; }
+# ms CMD...: prints its wall milliseconds; appends its CPU milliseconds
+# (user + system, 10 ms resolution) to $W/cpu.
+ms() {
+  /usr/bin/time -f "%e %U %S" -o "$W/t" "$@" >/dev/null 2>&1 || true
+  awk '$1 ~ /^[0-9.]+$/ {printf "%.0f\n", $1 * 1000; printf "%.0f\n", ($2 + $3) * 1000 >> cpu}' cpu="$W/cpu" "$W/t"
+}
 segments() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["segments"]))' "$1/meta.json"; }
 
-echo "| scale | records | index s | records/s | index CPU s | peak RSS MB | index MB | segments (run / optimized) | optimize s | one-shot p50 / p95 ms | batch q/s | --facets ms | date-filtered ms |"
+echo "| scale | records | index s | records/s | index CPU s | peak RSS MB | index MB | segments (run / optimized) | optimize s | one-shot p50 / p95 ms (CPU p50) | batch q/s | --facets ms | date-filtered ms |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for spec in "${SCALES[@]}"; do
   n=${spec%%:*}; runs=${spec##*:}
@@ -65,9 +70,9 @@ for spec in "${SCALES[@]}"; do
     read -r wall rss cpu < <(awk '$1 ~ /^[0-9.]+$/ {printf "%s %.0f %.1f\n", $1, $2/1024, $3+$4}' "$W/time")
     echo "bench_scale:   peak RssAnon $((anon / 1024)) MB, peak RssFile $((file / 1024)) MB (sampled)" >&2
     size=$(du -sm "$W/idx" | cut -f1); segs=$(segments "$W/idx")
-    : > "$W/oneshot"
+    : > "$W/oneshot"; : > "$W/cpu"
     for q in "${QUERIES[@]}"; do ms "$G" --index "$W/idx" query "$q" --format json >> "$W/oneshot"; done
-    p50=$(median < "$W/oneshot"); p95=$(pct 0.95 < "$W/oneshot")
+    p50=$(median < "$W/oneshot"); p95=$(pct 0.95 < "$W/oneshot"); cpu50=$(median < "$W/cpu")
     : > "$W/facets"; : > "$W/dated"
     for q in "${QUERIES[@]:0:10}"; do
       ms "$G" --index "$W/idx" query "$q" --format json --facets lang,kind,author,date >> "$W/facets"
@@ -78,12 +83,12 @@ for spec in "${SCALES[@]}"; do
     qps=$(echo "$nq * 1000 / $bms" | bc)
     s=$(date +%s%N); "$G" --index "$W/idx" optimize >/dev/null 2>&1; e=$(date +%s%N)
     opt=$(echo "scale=1; ($e - $s) / 1000000000" | bc)
-    echo "$wall $rss $size $segs $(segments "$W/idx") $opt $p50 $p95 $qps $(median < "$W/facets") $(median < "$W/dated") $cpu" >> "$W/runs"
+    echo "$wall $rss $size $segs $(segments "$W/idx") $opt $p50 $p95 $qps $(median < "$W/facets") $(median < "$W/dated") $cpu $cpu50" >> "$W/runs"
     echo "bench_scale:   $(tail -1 "$W/runs")" >&2
   done
   m() { awk -v c="$1" '{print $c}' "$W/runs" | median; }
   wall=$(m 1)
-  echo "| ${n}x | $RECORDS | $wall | $(echo "$RECORDS / $wall" | bc) | $(m 12) | $(m 2) | $(m 3) | $(m 4) / $(m 5) | $(m 6) | $(m 7) / $(m 8) | $(m 9) | $(m 10) | $(m 11) |"
+  echo "| ${n}x | $RECORDS | $wall | $(echo "$RECORDS / $wall" | bc) | $(m 12) | $(m 2) | $(m 3) | $(m 4) / $(m 5) | $(m 6) | $(m 7) / $(m 8) ($(m 13)) | $(m 9) | $(m 10) | $(m 11) |"
 done
 echo
 echo "Medians of the runs at each scale ($(for s in "${SCALES[@]}"; do printf '%sx: %s  ' "${s%%:*}" "${s##*:}"; done)runs); $(nproc) cores, $(date -u +%Y-%m-%d)."
