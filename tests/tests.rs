@@ -4,6 +4,7 @@
 //!
 //! - `query_corpus`: queries on the sample corpus in `corpus/`
 //! - `output`: formats, JSON schema, offsets, colour, exit codes, pipes
+//! - `multi`: several indexes searched as one
 //! - `multilingual`: queries on `tests/fixtures/multilingual.jsonl`
 //! - `server`: `gazette serve` on a free port, over HTTP
 //! - `cluster`: a 3-node Typesense cluster, `export` and `query --engine`
@@ -30,6 +31,8 @@ mod formats;
 mod indexing;
 #[path = "it/model.rs"]
 mod model;
+#[path = "it/multi.rs"]
+mod multi;
 #[path = "it/multilingual.rs"]
 mod multilingual;
 #[path = "it/output.rs"]

@@ -1,7 +1,7 @@
 //! `gazette batch`: many queries, answers in input order.
 
 use std::io::{BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -40,7 +40,7 @@ pub struct Args {
     options: QueryOptions,
 }
 
-pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
+pub fn run(dir: &[PathBuf], args: Args) -> anyhow::Result<u8> {
     let engine: Arc<dyn Search> = match remote_engine(args.engine.as_deref())? {
         Some(remote) => Arc::new(remote),
         None => Arc::new(open_engine(dir)?.with_passage_cache(PASSAGE_CACHE)),

@@ -1,7 +1,7 @@
 //! `gazette eval`: run a query file and score it against TREC qrels.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use gazette::eval::{self, DEFAULT_METRICS, EvalOptions, Metric, Qrels};
@@ -54,7 +54,7 @@ pub struct Args {
     options: QueryOptions,
 }
 
-pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
+pub fn run(dir: &[PathBuf], args: Args) -> anyhow::Result<u8> {
     let mut metrics: Vec<Metric> = Vec::new();
     for m in args.metrics {
         if !metrics.contains(&m) {

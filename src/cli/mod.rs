@@ -32,9 +32,11 @@ pub const EXIT_REJECTED: u8 = 3;
 #[derive(Parser, Debug)]
 #[command(name = "gazette", version, about, long_about = None)]
 pub struct Cli {
-    /// Index folder.
-    #[arg(long, global = true, env = "GAZETTE_INDEX", default_value = "index")]
-    index: PathBuf,
+    /// Index folder. query, batch, eval and serve take several (repeat
+    /// --index, or name a folder of index folders) and search them as one.
+    #[arg(long, global = true, env = "GAZETTE_INDEX", default_value = "index",
+          action = clap::ArgAction::Append)]
+    index: Vec<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -70,18 +72,29 @@ enum Command {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Index(args) => index::run(&cli.index, args),
+        Command::Index(args) => index::run(one_index(&cli.index, "index")?, args),
         Command::Query(args) => query::run(&cli.index, args),
         Command::Batch(args) => batch::run(&cli.index, args),
-        Command::Stats(args) => stats::run(&cli.index, args),
-        Command::Delete(args) => delete::run(&cli.index, args),
-        Command::Optimize(args) => optimize::run(&cli.index, args),
+        Command::Stats(args) => stats::run(one_index(&cli.index, "stats")?, args),
+        Command::Delete(args) => delete::run(one_index(&cli.index, "delete")?, args),
+        Command::Optimize(args) => optimize::run(one_index(&cli.index, "optimize")?, args),
         Command::Eval(args) => eval::run(&cli.index, args),
-        Command::Export(args) => export::run(&cli.index, args),
+        Command::Export(args) => export::run(one_index(&cli.index, "export")?, args),
         Command::Passages(args) => passages::run(args),
         Command::Serve(args) => serve::run(&cli.index, args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+    }
+}
+
+/// The one index a command works on; an error when several are given.
+fn one_index<'a>(dirs: &'a [PathBuf], command: &str) -> anyhow::Result<&'a std::path::Path> {
+    match dirs {
+        [one] => Ok(one),
+        _ => anyhow::bail!(
+            "gazette {command} works on one index; --index is given {} times",
+            dirs.len()
+        ),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `gazette query`: ranked, highlighted passages.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use gazette::engine::typesense::{self, Remote};
@@ -116,16 +116,24 @@ pub fn remote_engine(url: Option<&str>) -> anyhow::Result<Option<Remote>> {
     Ok(Some(Remote::new(nodes, key, name)))
 }
 
-/// Opens the index to search, building the default one on first use.
-pub fn open_engine(dir: &Path) -> anyhow::Result<Engine> {
-    let explicit = std::env::var_os("GAZETTE_INDEX").is_some() || dir != Path::new("index");
-    if !explicit {
-        super::index::ensure_default(dir)?;
+/// Opens the indexes to search as one (a folder holding index folders
+/// stands for them), building the default one on first use.
+pub fn open_engine(dirs: &[PathBuf]) -> anyhow::Result<Engine> {
+    if let [dir] = dirs {
+        let explicit = std::env::var_os("GAZETTE_INDEX").is_some() || dir != Path::new("index");
+        if !explicit {
+            super::index::ensure_default(dir)?;
+        }
     }
-    Engine::open(dir).with_context(|| format!("opening index {}", dir.display()))
+    let all = gazette::search::multi::expand(dirs)?;
+    let names: Vec<String> = all.iter().map(|d| d.display().to_string()).collect();
+    Engine::open_all(&all).with_context(|| match names.as_slice() {
+        [one] => format!("opening index {one}"),
+        several => format!("opening indexes {}", several.join(", ")),
+    })
 }
 
-pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
+pub fn run(dir: &[PathBuf], args: Args) -> anyhow::Result<u8> {
     let facets = Facet::parse_list(args.facets.as_deref().unwrap_or(""))
         .map_err(|e| anyhow::anyhow!("--facets: {e}"))?;
     let mut req = args.options.request(args.query);

@@ -50,12 +50,14 @@ fn api_key(file: Option<&Path>) -> anyhow::Result<Option<String>> {
     }
 }
 
-pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
+pub fn run(dirs: &[PathBuf], args: Args) -> anyhow::Result<u8> {
     // Builds the default index on first use, as `query` does.
-    drop(super::query::open_engine(dir)?);
+    drop(super::query::open_engine(dirs)?);
+    let dirs = gazette::search::multi::expand(dirs)?;
+    let names: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
     let defaults = Config::default();
     let config = Config {
-        index: dir.to_path_buf(),
+        indexes: dirs,
         api_key: api_key(args.api_key_file.as_deref())?,
         max_body: args.max_body_mb.max(1) << 20,
         workers: args.workers.unwrap_or(defaults.workers).max(1),
@@ -64,7 +66,7 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
     };
     let writes = config.api_key.is_some();
     let state =
-        AppState::new(config).with_context(|| format!("opening index {}", dir.display()))?;
+        AppState::new(config).with_context(|| format!("opening index {}", names.join(", ")))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -151,6 +151,7 @@ impl PassageDoc {
                 },
                 highlights: Vec::new(),
             },
+            index: None,
             doc: DocOut {
                 id: self.doc_id,
                 kind: self.doc_kind,

@@ -66,6 +66,15 @@ impl Default for IndexOptions {
     }
 }
 
+/// Segments of more passages than this are not merged while indexing.
+/// tantivy's log merge policy otherwise merges ever larger segments as
+/// the index grows: each passage is rewritten once per level (indexing
+/// time grows faster than the records), and a merge maps every byte of
+/// its inputs (peak memory grows with the index). Below the cap, merges
+/// join the small segments of each commit into segments of a few hundred
+/// thousand passages; `gazette optimize` merges everything when asked.
+pub const MERGE_MAX_PASSAGES: usize = 131_072;
+
 /// A rejected input, as `source:line: message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordError {
@@ -149,6 +158,9 @@ pub fn open_writer(index: &GazetteIndex, opts: &IndexOptions) -> Result<IndexWri
     loop {
         match index.index.writer_with_num_threads(threads, memory) {
             Ok(w) => {
+                let mut policy = tantivy::indexer::LogMergePolicy::default();
+                policy.set_max_docs_before_merge(MERGE_MAX_PASSAGES);
+                w.set_merge_policy(Box::new(policy));
                 // A run killed before its commit leaves files that no
                 // commit refers to (a segment, a `.del` file); this run's
                 // commit could want the same names (opstamps restart from

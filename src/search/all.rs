@@ -16,7 +16,7 @@ impl Engine {
         mut f: impl FnMut(Hit, Option<String>) -> Result<()>,
     ) -> Result<()> {
         let searcher = self.searcher();
-        let position = self.index.fields.position;
+        let position = self.index().fields.position;
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let ord = ord as u32;
             let authors = segment.fast_fields().str("author_facet")?;

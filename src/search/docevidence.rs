@@ -20,7 +20,7 @@
 
 use std::fmt;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
@@ -49,6 +49,9 @@ pub struct DocEvidenceQuery {
     /// in proportion, and one-passage documents rank among themselves as
     /// the passage query alone ranks them.
     single: Bm25Params,
+    /// Each term's document frequency over every index searched together,
+    /// when set ([`EvidenceStats`]); else counted in the searcher.
+    shared: Arc<OnceLock<Vec<u64>>>,
 }
 
 impl fmt::Debug for DocEvidenceQuery {
@@ -76,7 +79,58 @@ impl DocEvidenceQuery {
             position,
             params,
             single,
+            shared: Arc::default(),
         }
+    }
+
+    /// The handle that sets this query's document frequencies when several
+    /// indexes are searched as one.
+    pub fn stats(&self) -> EvidenceStats {
+        EvidenceStats {
+            terms: self.terms.iter().map(|(t, _, _)| t.clone()).collect(),
+            position: self.position,
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// The document frequencies of a [`DocEvidenceQuery`]'s terms: counted in
+/// each index ([`EvidenceStats::local`]), added up and set
+/// ([`EvidenceStats::set`]) before the query's weights are built, so that
+/// every index scores with the statistics of all of them (the other parts
+/// of the evidence, N and the average length, come from the statistics
+/// provider as for any BM25 query).
+#[derive(Clone)]
+pub struct EvidenceStats {
+    terms: Vec<Term>,
+    position: Field,
+    shared: Arc<OnceLock<Vec<u64>>>,
+}
+
+impl EvidenceStats {
+    /// Each term's number of documents (live ones, as the weight counts
+    /// them) in `searcher`.
+    pub fn local(&self, searcher: &tantivy::Searcher) -> tantivy::Result<Vec<u64>> {
+        let name = searcher.schema().get_field_name(self.position).to_string();
+        let terms: Vec<(Term, Score, u32)> =
+            self.terms.iter().map(|t| (t.clone(), 1.0, 0)).collect();
+        let mut out = vec![0u64; terms.len()];
+        for reader in searcher.segment_readers() {
+            let layout = Layout::of(reader, &name)?;
+            for (n, list) in out
+                .iter_mut()
+                .zip(segment_doc_freqs(reader, &terms, &layout)?)
+            {
+                *n += list.len() as u64;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sets the document frequencies (in the order [`Self::local`] gives
+    /// them) that the query's weights use from now on.
+    pub fn set(&self, doc_freqs: Vec<u64>) {
+        let _ = self.shared.set(doc_freqs);
     }
 }
 
@@ -273,6 +327,9 @@ impl Query for DocEvidenceQuery {
                 *n += list.len() as u64;
             }
             per_segment.push(lists);
+        }
+        if let Some(shared) = self.shared.get().filter(|s| s.len() == doc_freq.len()) {
+            doc_freq.clone_from(shared);
         }
         // Per term: its idf over documents and its field's average
         // document length.

@@ -22,6 +22,8 @@ use crate::model::Day;
 
 /// Authors listed in the `author` facet, most passages first.
 pub const AUTHOR_FACET_SIZE: usize = 20;
+/// Authors each index counts when several are searched as one.
+pub const AUTHORS_PER_INDEX: usize = 10_000;
 
 /// A facet that can be counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -80,8 +82,11 @@ impl Facet {
         r
     }
 
-    /// The tantivy aggregation that counts this facet.
-    fn aggregation(self) -> serde_json::Value {
+    /// The tantivy aggregation that counts this facet; `several`: one of
+    /// several indexes, whose top authors are added up before the top
+    /// [`AUTHOR_FACET_SIZE`] of all are kept (each gives its top
+    /// [`AUTHORS_PER_INDEX`]).
+    fn aggregation(self, several: bool) -> serde_json::Value {
         let terms = |field: &str, size: usize| {
             serde_json::json!({"terms": {"field": field, "size": size,
                 "segment_size": size.max(10_000), "min_doc_count": 1}})
@@ -89,6 +94,7 @@ impl Facet {
         match self {
             Facet::Lang => terms("lang", 1000),
             Facet::Kind => terms("kind", 10),
+            Facet::Author if several => terms("author_facet", AUTHORS_PER_INDEX),
             Facet::Author => terms("author_facet", AUTHOR_FACET_SIZE),
             Facet::Date => serde_json::json!({"histogram":
                 {"field": "date", "interval": 1.0, "min_doc_count": 1}}),
@@ -162,29 +168,50 @@ impl Engine {
                 None => groups.push((r, vec![facet])),
             }
         }
-        let searcher = self.reader.searcher();
+        let searchers = self.searchers();
         let mut out = Facets::default();
         for (r, group) in groups {
             let compiled = self.compile(&r)?;
             let query = self.with_filters(compiled.query, &r)?;
             let request: serde_json::Map<String, serde_json::Value> = group
                 .iter()
-                .map(|f| (f.name().to_string(), f.aggregation()))
+                .map(|f| (f.name().to_string(), f.aggregation(searchers.len() > 1)))
                 .collect();
             let aggs: Aggregations = serde_json::from_value(request.into())
                 .map_err(|e| Error::Invalid(format!("facet request: {e}")))?;
-            let context = AggContextParams::new(
-                AggregationLimitsGuard::default(),
-                self.index.index.tokenizers().clone(),
-            );
-            let collector = AggregationCollector::from_aggs(aggs, context);
-            let results = searcher.search(&*query, &collector)?;
-            for facet in group {
-                out.set(facet, counts(facet, results.0.get(facet.name())));
+            // Several indexes: each counts its matches, the counts add up.
+            let mut sums: Vec<Counts> = vec![Counts::new(); group.len()];
+            for (searcher, index) in searchers.iter().zip(self.indexes()) {
+                let context = AggContextParams::new(
+                    AggregationLimitsGuard::default(),
+                    index.index.tokenizers().clone(),
+                );
+                let collector = AggregationCollector::from_aggs(aggs.clone(), context);
+                let results = searcher.search(&*query, &collector)?;
+                for (facet, sum) in group.iter().zip(&mut sums) {
+                    for (value, n) in counts(*facet, results.0.get(facet.name())) {
+                        *sum.entry(value).or_default() += n;
+                    }
+                }
+            }
+            for (facet, sum) in group.into_iter().zip(sums) {
+                out.set(facet, top_authors(facet, sum));
             }
         }
         Ok(out)
     }
+}
+
+/// The author counts cut to the top [`AUTHOR_FACET_SIZE`] (most passages
+/// first, ties by name), as one index's aggregation cuts them; other
+/// facets as they are.
+fn top_authors(facet: Facet, counts: Counts) -> Counts {
+    if facet != Facet::Author || counts.len() <= AUTHOR_FACET_SIZE {
+        return counts;
+    }
+    let mut all: Vec<(String, u64)> = counts.into_iter().collect();
+    all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    all.into_iter().take(AUTHOR_FACET_SIZE).collect()
 }
 
 /// The buckets of one aggregation result as counts by facet value.

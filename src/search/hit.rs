@@ -77,6 +77,10 @@ pub struct Hit {
     /// Why the hit scores what it does (`--explain` only; absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explanation>,
+    /// The index folder the passage is in, when several indexes are
+    /// searched as one (absent with one index).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
 }
 
 /// A passage folded into a hit by `--collapse`: a near-duplicate of it.
@@ -88,6 +92,10 @@ pub struct Duplicate {
     pub doc_id: String,
     /// Its score for the query.
     pub score: f32,
+    /// The index folder it is in, when several indexes are searched as
+    /// one (absent with one index).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
 }
 
 /// The answer to one query (`query --format json`; a `batch` line adds `id`).

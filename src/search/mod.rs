@@ -9,6 +9,7 @@ pub mod explain;
 pub mod facets;
 pub mod highlight;
 pub mod hit;
+pub mod multi;
 pub mod query;
 
 use std::collections::HashMap;
@@ -17,8 +18,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery, Weight,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, Term};
 
@@ -28,6 +31,7 @@ use crate::index::{GazetteIndex, dedup};
 use crate::model::{Day, Kind, TweetMeta};
 pub use facets::{Facet, Facets};
 pub use hit::{DocOut, Duplicate, Hit, PassageOut, Response, Span};
+use multi::{Addr, Statistics};
 use query::{Compiler, HighlightSpec};
 
 /// A query with its options.
@@ -97,11 +101,23 @@ impl Search for Engine {
     }
 }
 
-/// An open index ready to answer queries; cheap to share across threads.
+/// One index or several searched as one ([`multi`]), ready to answer
+/// queries; cheap to share across threads.
 pub struct Engine {
+    /// The indexes, in the order given (ties between them rank by it).
+    parts: Vec<Part>,
+    /// The stemmed languages of all of them.
+    stem_langs: Vec<&'static str>,
+    /// `per_article` requests served, to decide when the table pays.
+    per_article_requests: AtomicUsize,
+    /// Passages analyzed for highlighting, kept across requests (batch).
+    passages: Option<highlight::PassageCache>,
+}
+
+/// One index of an engine, with what is cached for its searcher.
+struct Part {
     index: GazetteIndex,
     reader: IndexReader,
-    stem_langs: Vec<&'static str>,
     /// Document keys for `per_article`, with the searcher generation they
     /// were built for.
     doc_keys: Mutex<Option<(u64, Arc<DocKeys>)>>,
@@ -109,28 +125,99 @@ pub struct Engine {
     /// generation they were opened for (opening a column reads its
     /// dictionary's index: once, not per query).
     signatures: Mutex<Option<(u64, Arc<dedup::PassageSignatures>)>>,
-    /// `per_article` requests served, to decide when the table pays.
-    per_article_requests: AtomicUsize,
-    /// Passages analyzed for highlighting, kept across requests (batch).
-    passages: Option<highlight::PassageCache>,
 }
 
-impl Engine {
-    /// Opens the index in `dir` for searching.
-    pub fn open(dir: &std::path::Path) -> Result<Engine> {
+impl Part {
+    fn open(dir: &std::path::Path) -> Result<Part> {
         let index = crate::index::open(dir)?;
         let reader = index
             .index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()?;
-        let stem_langs = indexed_stem_langs(&index, &reader.searcher())?;
-        Ok(Engine {
+        Ok(Part {
             index,
             reader,
-            stem_langs,
             doc_keys: Mutex::new(None),
             signatures: Mutex::new(None),
+        })
+    }
+
+    /// The passage signature columns of `searcher`'s segments, opened on
+    /// first use.
+    fn signatures(&self, searcher: &Searcher) -> Result<Arc<dedup::PassageSignatures>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.signatures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, sigs)) = &*cached
+            && *g == generation
+        {
+            return Ok(sigs.clone());
+        }
+        let sigs = Arc::new(dedup::PassageSignatures::new(searcher)?);
+        *cached = Some((generation, sigs.clone()));
+        Ok(sigs)
+    }
+
+    /// The document keys of `searcher`'s segments, built on first use.
+    fn doc_keys(&self, searcher: &Searcher) -> Result<Arc<DocKeys>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.doc_keys.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, keys)) = &*cached
+            && *g == generation
+        {
+            return Ok(keys.clone());
+        }
+        let keys = Arc::new(DocKeys::new(searcher)?);
+        *cached = Some((generation, keys.clone()));
+        Ok(keys)
+    }
+}
+
+impl Engine {
+    /// Opens the index in `dir` for searching.
+    pub fn open(dir: &std::path::Path) -> Result<Engine> {
+        Engine::open_all(&[dir.to_path_buf()])
+    }
+
+    /// Opens the indexes in `dirs` to search as one: one ranking, with
+    /// the statistics of all of them ([`multi`]). They must have the same
+    /// schema; each may be given once.
+    pub fn open_all(dirs: &[std::path::PathBuf]) -> Result<Engine> {
+        if dirs.is_empty() {
+            return Err(Error::Invalid("no index to search".into()));
+        }
+        let mut parts: Vec<Part> = Vec::with_capacity(dirs.len());
+        let mut seen = Vec::with_capacity(dirs.len());
+        for dir in dirs {
+            let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+            if seen.contains(&real) {
+                return Err(Error::Invalid(format!(
+                    "index {} is given twice",
+                    dir.display()
+                )));
+            }
+            seen.push(real);
+            let part = Part::open(dir)?;
+            if let Some(first) = parts.first()
+                && first.index.index.schema() != part.index.index.schema()
+            {
+                return Err(Error::Invalid(format!(
+                    "indexes {} and {} have different schemas",
+                    first.index.path.display(),
+                    dir.display()
+                )));
+            }
+            parts.push(part);
+        }
+        let mut stem_langs = Vec::new();
+        for part in &parts {
+            stem_langs.extend(indexed_stem_langs(&part.index, &part.reader.searcher())?);
+        }
+        stem_langs.sort_unstable();
+        stem_langs.dedup();
+        Ok(Engine {
+            parts,
+            stem_langs,
             per_article_requests: AtomicUsize::new(0),
             passages: None,
         })
@@ -144,14 +231,48 @@ impl Engine {
         self
     }
 
-    /// The index searched.
+    /// The index searched (the first, when there are several).
     pub fn index(&self) -> &GazetteIndex {
-        &self.index
+        &self.parts[0].index
     }
 
-    /// The searcher of the last commit seen.
+    /// The indexes searched, in order.
+    pub fn indexes(&self) -> impl Iterator<Item = &GazetteIndex> {
+        self.parts.iter().map(|p| &p.index)
+    }
+
+    /// The searcher of the last commit seen (of the first index, when
+    /// there are several).
     pub fn searcher(&self) -> Searcher {
-        self.reader.searcher()
+        self.parts[0].reader.searcher()
+    }
+
+    /// The searchers of the last commits seen, one per index.
+    fn searchers(&self) -> Vec<Searcher> {
+        self.parts.iter().map(|p| p.reader.searcher()).collect()
+    }
+
+    /// The statistics of several indexes as one, with the document
+    /// evidence's counted in each and set (`None` for one index: its
+    /// searcher is its statistics).
+    fn shared_stats<'a>(
+        &self,
+        searchers: &'a [Searcher],
+        evidence: Option<&docevidence::EvidenceStats>,
+    ) -> Result<Option<Statistics<'a>>> {
+        if searchers.len() < 2 {
+            return Ok(None);
+        }
+        if let Some(ev) = evidence {
+            let mut sum: Vec<u64> = Vec::new();
+            for s in searchers {
+                let local = ev.local(s)?;
+                sum.resize(local.len(), 0);
+                sum.iter_mut().zip(local).for_each(|(a, b)| *a += b);
+            }
+            ev.set(sum);
+        }
+        Ok(Some(Statistics::new(searchers)))
     }
 
     /// Runs one request.
@@ -159,21 +280,24 @@ impl Engine {
         let started = Instant::now();
         let compiled = self.compile(req)?;
         let query = self.with_filters(compiled.query, req)?;
-        let searcher = self.reader.searcher();
-        let (hits, total) = self.top(&searcher, &*query, req)?;
-        // The weight of the very query that ranked the hits, built once.
-        let explainer = match req.explain {
-            true => Some(explain::guarded(&*query).weight(
-                tantivy::query::EnableScoring::enabled_from_searcher(&searcher),
-            )?),
-            false => None,
-        };
+        let searchers = self.searchers();
+        let stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
+        let (hits, total) = self.top(&searchers, stats.as_ref(), &*query, req)?;
+        // The weight of the very query that ranked the hits, built once
+        // per index.
+        let mut explainers: Vec<Option<Box<dyn Weight>>> =
+            (0..searchers.len()).map(|_| None).collect();
+        let several = self.parts.len() > 1;
+        let label =
+            |part: usize| several.then(|| self.parts[part].index.path.display().to_string());
         let mut out = Vec::with_capacity(hits.len());
-        for (i, (score, addr, dups)) in hits.into_iter().enumerate() {
+        for (i, (score, at, dups)) in hits.into_iter().enumerate() {
+            let searcher = &searchers[at.part];
+            let addr = at.doc;
             let doc: TantivyDocument = searcher.doc(addr)?;
             // The document's values are stored on its first passage.
             let position = doc
-                .get_first(self.index.fields.position)
+                .get_first(self.index().fields.position)
                 .and_then(|v| v.as_u64())
                 .and_then(|p| u32::try_from(p).ok())
                 .filter(|&p| p > 0 && p <= addr.doc_id);
@@ -193,10 +317,19 @@ impl Engine {
                 score,
                 req.highlights.then_some(&compiled.highlight),
             );
-            for (score, addr) in dups {
-                hit.duplicates.push(duplicate(&searcher, addr, score)?);
+            hit.index = label(at.part);
+            for (score, d) in dups {
+                let mut dup = duplicate(&searchers[d.part], d.doc, score)?;
+                dup.index = label(d.part);
+                hit.duplicates.push(dup);
             }
-            if let Some(weight) = &explainer {
+            if req.explain {
+                let weight = match &mut explainers[at.part] {
+                    Some(w) => w,
+                    slot => slot.insert(
+                        explain::guarded(&*query).weight(scoring(searcher, stats.as_ref()))?,
+                    ),
+                };
                 let reader = searcher.segment_reader(addr.segment_ord);
                 hit.explain = Some((&weight.explain(reader, addr.doc_id)?).into());
             }
@@ -214,7 +347,7 @@ impl Engine {
 
     /// The query text compiled for the request's language (or the query's).
     fn compile(&self, req: &Request) -> Result<query::Compiled> {
-        let f = &self.index.fields;
+        let f = &self.index().fields;
         let langs = match &req.lang {
             Some(l) => {
                 let code = lang::normalize(l)
@@ -243,7 +376,7 @@ impl Engine {
     }
 
     fn with_filters(&self, main: Box<dyn Query>, req: &Request) -> Result<Box<dyn Query>> {
-        let f = &self.index.fields;
+        let f = &self.index().fields;
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         let term = |field, text: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
@@ -288,34 +421,52 @@ impl Engine {
     /// `collapse`, and the total.
     fn top(
         &self,
-        searcher: &Searcher,
+        searchers: &[Searcher],
+        stats: Option<&Statistics>,
         query: &dyn Query,
         req: &Request,
     ) -> Result<(Vec<Ranked>, usize)> {
         let want = req.offset + req.limit;
         if req.per_article.is_none() && req.collapse.is_none() {
-            let (top, total) = searcher.search(
-                query,
-                &(
-                    TopDocs::with_limit(req.limit.max(1))
-                        .and_offset(req.offset)
-                        .order_by_score(),
-                    Count,
-                ),
-            )?;
+            let (top, total) = if let [searcher] = searchers {
+                let (top, total) = searcher.search(
+                    query,
+                    &(
+                        TopDocs::with_limit(req.limit.max(1))
+                            .and_offset(req.offset)
+                            .order_by_score(),
+                        Count,
+                    ),
+                )?;
+                let top = top.into_iter().map(|(s, doc)| (s, Addr { part: 0, doc }));
+                (top.collect(), total)
+            } else {
+                // Each index's best `want` hold the best `want` of all.
+                let (top, total, _) = candidates(searchers, stats, query, want.max(1))?;
+                (top.into_iter().skip(req.offset).collect(), total)
+            };
             let top = if req.limit == 0 { Vec::new() } else { top };
-            let top = top.into_iter().map(|(s, a)| (s, a, Vec::new())).collect();
+            let top = top
+                .into_iter()
+                .take(req.limit)
+                .map(|(s, a)| (s, a, Vec::new()))
+                .collect();
             return Ok((top, total));
         }
         let per = req.per_article.unwrap_or(usize::MAX).max(1);
         let mut fetch = (want * 2).max(32);
         let sigs = match req.collapse {
-            Some(_) => Some(self.signatures(searcher)?),
+            Some(_) => Some(
+                self.parts
+                    .iter()
+                    .zip(searchers)
+                    .map(|(p, s)| p.signatures(s))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
             None => None,
         };
         loop {
-            let (top, total) =
-                searcher.search(query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
+            let (top, total, complete) = candidates(searchers, stats, query, fetch)?;
             // The first per-article request of an engine looks its few
             // candidates up one by one; an engine that serves more (batch,
             // eval) builds the key table once and reuses it.
@@ -324,14 +475,20 @@ impl Engine {
             {
                 None
             } else {
-                Some(self.doc_keys(searcher)?)
+                Some(
+                    self.parts
+                        .iter()
+                        .zip(searchers)
+                        .map(|(p, s)| p.doc_keys(s))
+                        .collect::<Result<Vec<_>>>()?,
+                )
             };
             let mut counts: HashMap<DocKey, usize> = HashMap::new();
             let mut kept: Vec<Group> = Vec::new();
             for &(score, addr) in &top {
                 let sig = sigs
                     .as_ref()
-                    .and_then(|s| s.get(addr.segment_ord, addr.doc_id));
+                    .and_then(|s| s[addr.part].get(addr.doc.segment_ord, addr.doc.doc_id));
                 if let (Some(threshold), Some(sig)) = (req.collapse, &sig)
                     && let Some(group) = kept.iter_mut().find(|g| {
                         g.sig
@@ -350,9 +507,11 @@ impl Engine {
                     continue;
                 }
                 if req.per_article.is_some() {
+                    // A document is an id in one index: the same id in two
+                    // indexes is two documents.
                     let key = match &table {
-                        Some(keys) => DocKey::Key(keys.get(addr)),
-                        None => DocKey::Id(doc_id_of(searcher, addr)?),
+                        Some(keys) => DocKey::Key(addr.part, keys[addr.part].get(addr.doc)),
+                        None => DocKey::Id(addr.part, doc_id_of(&searchers[addr.part], addr.doc)?),
                     };
                     let n = counts.entry(key).or_default();
                     if *n >= per {
@@ -367,7 +526,7 @@ impl Engine {
                     duplicates: Vec::new(),
                 });
             }
-            if kept.len() == want || top.len() < fetch || fetch >= total {
+            if kept.len() == want || complete || fetch >= total {
                 let page = kept
                     .into_iter()
                     .skip(req.offset)
@@ -378,35 +537,6 @@ impl Engine {
             }
             fetch *= 4;
         }
-    }
-
-    /// The passage signature columns of `searcher`'s segments, opened on
-    /// first use.
-    fn signatures(&self, searcher: &Searcher) -> Result<Arc<dedup::PassageSignatures>> {
-        let generation = searcher.generation().generation_id();
-        let mut cached = self.signatures.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((g, sigs)) = &*cached
-            && *g == generation
-        {
-            return Ok(sigs.clone());
-        }
-        let sigs = Arc::new(dedup::PassageSignatures::new(searcher)?);
-        *cached = Some((generation, sigs.clone()));
-        Ok(sigs)
-    }
-
-    /// The document keys of `searcher`'s segments, built on first use.
-    fn doc_keys(&self, searcher: &Searcher) -> Result<Arc<DocKeys>> {
-        let generation = searcher.generation().generation_id();
-        let mut cached = self.doc_keys.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((g, keys)) = &*cached
-            && *g == generation
-        {
-            return Ok(keys.clone());
-        }
-        let keys = Arc::new(DocKeys::new(searcher)?);
-        *cached = Some((generation, keys.clone()));
-        Ok(keys)
     }
 
     /// The hit of the passage `doc`, whose document's first passage is
@@ -420,7 +550,7 @@ impl Engine {
         score: f32,
         spec: Option<&HighlightSpec>,
     ) -> Hit {
-        let f = &self.index.fields;
+        let f = &self.index().fields;
         let s = |field| str_of(doc, field);
         let first_s = |field| str_of(first, field);
         let u = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
@@ -472,27 +602,88 @@ impl Engine {
             tweet,
             duplicates: Vec::new(),
             explain: None,
+            index: None,
         }
     }
 }
 
 /// A hit with the near-duplicates folded into it (score and address each).
-type Ranked = (f32, DocAddress, Vec<(f32, DocAddress)>);
+type Ranked = (f32, Addr, Vec<(f32, Addr)>);
 
 /// A hit kept while collapsing, with its signature and its duplicates.
 struct Group {
     score: f32,
-    addr: DocAddress,
+    addr: Addr,
     sig: Option<minhash::Signature>,
-    duplicates: Vec<(f32, DocAddress)>,
+    duplicates: Vec<(f32, Addr)>,
 }
 
-/// The document of a passage, for `per_article`: its key in a [`DocKeys`]
-/// table, or its id read from the stored passage.
+/// The document of a passage, for `per_article`, in its index: its key in
+/// a [`DocKeys`] table, or its id read from the stored passage.
 #[derive(PartialEq, Eq, Hash)]
 enum DocKey {
-    Key(Option<u32>),
-    Id(String),
+    Key(usize, Option<u32>),
+    Id(usize, String),
+}
+
+/// How a query over `searcher` is scored: with its own statistics, or
+/// with those of all the indexes searched.
+fn scoring<'a>(searcher: &'a Searcher, stats: Option<&'a Statistics>) -> EnableScoring<'a> {
+    match stats {
+        Some(stats) => EnableScoring::enabled_from_statistics_provider(stats, searcher),
+        None => EnableScoring::enabled_from_searcher(searcher),
+    }
+}
+
+/// Runs `collector` over `searcher`, scoring with `stats` when given.
+fn run<C: Collector>(
+    searcher: &Searcher,
+    stats: Option<&Statistics>,
+    query: &dyn Query,
+    collector: &C,
+) -> Result<C::Fruit> {
+    Ok(match stats {
+        Some(stats) => searcher.search_with_statistics_provider(query, collector, stats)?,
+        None => searcher.search(query, collector)?,
+    })
+}
+
+/// Ranked candidates, the total of matches, and whether the ranking is
+/// complete.
+type Candidates = (Vec<(f32, Addr)>, usize, bool);
+
+/// The best `limit` passages of each index, merged into one ranking
+/// ([`multi::by_rank`]) and cut where it stops being certain: after the
+/// earliest last candidate of an index that has more. Also the total
+/// number of matches, and whether every index gave all its matches (the
+/// ranking is then complete).
+fn candidates(
+    searchers: &[Searcher],
+    stats: Option<&Statistics>,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<Candidates> {
+    let mut all = Vec::new();
+    let mut total = 0;
+    let mut cut: Option<(f32, Addr)> = None;
+    for (part, searcher) in searchers.iter().enumerate() {
+        let collector = (TopDocs::with_limit(limit).order_by_score(), Count);
+        let (top, count) = run(searcher, stats, query, &collector)?;
+        total += count;
+        let more = top.len() == limit && count > limit;
+        if more && let Some(&(score, doc)) = top.last() {
+            let last = (score, Addr { part, doc });
+            if cut.is_none_or(|c| multi::by_rank(&last, &c).is_lt()) {
+                cut = Some(last);
+            }
+        }
+        all.extend(top.into_iter().map(|(s, doc)| (s, Addr { part, doc })));
+    }
+    all.sort_by(multi::by_rank);
+    if let Some(c) = cut {
+        all.retain(|x| multi::by_rank(x, &c).is_le());
+    }
+    Ok((all, total, cut.is_none()))
 }
 
 /// The document id of the passage at `addr`, from its stored fields (the
@@ -562,6 +753,7 @@ fn duplicate(searcher: &Searcher, addr: DocAddress, score: f32) -> Result<Duplic
         passage_id: format!("{doc_id}#{position}"),
         doc_id,
         score,
+        index: None,
     })
 }
 

@@ -26,7 +26,7 @@ use crate::analysis::{Analyzer, WordKind, fold, stop, tokenizer};
 use crate::model::{Day, Kind};
 use crate::schema::Fields;
 use crate::search::bm25::{Bm25Params, Bm25TermQuery};
-use crate::search::docevidence::DocEvidenceQuery;
+use crate::search::docevidence::{DocEvidenceQuery, EvidenceStats};
 use crate::search::doclevel::DocLevelQuery;
 
 /// Weight of the title field beside the passage's own text: a passage that
@@ -162,6 +162,9 @@ pub struct Compiled {
     pub highlight: HighlightSpec,
     /// Warnings for the user.
     pub warnings: Vec<String>,
+    /// The document evidence's statistics, to share across indexes
+    /// searched as one (`None` when the query has no evidence clause).
+    pub evidence: Option<EvidenceStats>,
 }
 
 /// Context of compilation: the fields and the stem languages to expand to.
@@ -333,6 +336,7 @@ impl<'a> Compiler<'a> {
                 query: Box::new(AllQuery),
                 highlight: self.spec,
                 warnings: self.warnings,
+                evidence: None,
             };
         }
         self.stop_lang = self.query_lang().filter(|l| {
@@ -389,6 +393,7 @@ impl<'a> Compiler<'a> {
             scoring.push((Occur::Should, boosted(boost, TITLE_WEIGHT)));
         }
         let doc_weight = doc_weight();
+        let mut evidence_stats = None;
         if !self.doc_terms.is_empty() && doc_weight > 0.0 {
             let evidence = DocEvidenceQuery::new(
                 std::mem::take(&mut self.doc_terms),
@@ -396,6 +401,7 @@ impl<'a> Compiler<'a> {
                 doc_params(),
                 bm25_params(),
             );
+            evidence_stats = Some(evidence.stats());
             scoring.push((Occur::Should, boosted(Box::new(evidence), doc_weight)));
         }
         if !scoring.is_empty() {
@@ -414,6 +420,7 @@ impl<'a> Compiler<'a> {
             query,
             highlight: self.spec,
             warnings: self.warnings,
+            evidence: evidence_stats,
         }
     }
 

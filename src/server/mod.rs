@@ -41,8 +41,9 @@ const REFRESH_EVERY: Duration = Duration::from_secs(1);
 /// Settings of a server.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The index folder.
-    pub index: PathBuf,
+    /// The index folders: one, or several searched as one (a server of
+    /// several takes no writes and no `/stats`).
+    pub indexes: Vec<PathBuf>,
     /// The key that write requests must present (`Authorization: Bearer`);
     /// `None` refuses every write.
     pub api_key: Option<String>,
@@ -59,7 +60,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            index: PathBuf::from("index"),
+            indexes: vec![PathBuf::from("index")],
             api_key: None,
             max_body: 32 << 20,
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -69,10 +70,10 @@ impl Default for Config {
     }
 }
 
-/// The engine in use and the commit it reads.
+/// The engine in use and the commit it reads of each index.
 struct Slot {
     engine: Arc<Engine>,
-    opstamp: u64,
+    opstamps: Vec<u64>,
 }
 
 /// What every request handler shares.
@@ -90,7 +91,7 @@ pub struct AppState {
 impl AppState {
     /// Opens the index of `config` for serving.
     pub fn new(config: Config) -> Result<Arc<AppState>> {
-        let slot = open_slot(&config.index)?;
+        let slot = open_slot(&config.indexes)?;
         Ok(Arc::new(AppState {
             admitted: Arc::new(Semaphore::new(config.workers.max(1) + config.queue)),
             running: Arc::new(Semaphore::new(config.workers.max(1))),
@@ -109,16 +110,37 @@ impl AppState {
             .clone()
     }
 
-    /// Opens a new engine if the index has a commit the current one does
+    /// Opens a new engine if an index has a commit the current one does
     /// not read (blocking: call from a blocking thread).
     fn refresh(&self) -> Result<()> {
-        let current = self.slot.read().unwrap_or_else(|e| e.into_inner()).opstamp;
-        let latest = self.engine().index().index.load_metas()?.opstamp;
-        if latest != current {
-            let slot = open_slot(&self.config.index)?;
+        let current = self
+            .slot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .opstamps
+            .clone();
+        if opstamps(&self.engine())? != current {
+            let slot = open_slot(&self.config.indexes)?;
             *self.slot.write().unwrap_or_else(|e| e.into_inner()) = slot;
         }
         Ok(())
+    }
+
+    /// The one index of the server, for writes and `/stats`; an error when
+    /// it searches several.
+    pub(crate) fn single_index(&self) -> std::result::Result<&std::path::Path, ApiError> {
+        match self.config.indexes.as_slice() {
+            [one] => Ok(one),
+            several => Err(ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "several_indexes",
+                format!(
+                    "this server searches {} indexes as one; writes and /stats need a \
+                     server of one index",
+                    several.len()
+                ),
+            )),
+        }
     }
 
     /// A place among the requests running or waiting for the blocking
@@ -168,14 +190,26 @@ impl AppState {
     }
 }
 
-fn open_slot(dir: &std::path::Path) -> Result<Slot> {
-    let index = crate::index::open(dir)?;
-    let opstamp = index.index.load_metas()?.opstamp;
-    let engine = Engine::open(dir)?.with_passage_cache(PASSAGE_CACHE);
+fn open_slot(dirs: &[PathBuf]) -> Result<Slot> {
+    // The commits read before the engine opens them (a commit in between
+    // only makes the next refresh reopen).
+    let opstamps = dirs
+        .iter()
+        .map(|d| Ok(crate::index::open(d)?.index.load_metas()?.opstamp))
+        .collect::<Result<Vec<u64>>>()?;
+    let engine = Engine::open_all(dirs)?.with_passage_cache(PASSAGE_CACHE);
     Ok(Slot {
         engine: Arc::new(engine),
-        opstamp,
+        opstamps,
     })
+}
+
+/// The last commit of each of the engine's indexes.
+fn opstamps(engine: &Engine) -> Result<Vec<u64>> {
+    engine
+        .indexes()
+        .map(|i| Ok(i.index.load_metas()?.opstamp))
+        .collect()
 }
 
 /// The routes, with their limits, headers and logging.

@@ -54,6 +54,7 @@ pub async fn search(
 pub async fn stats(
     State(state): State<Arc<AppState>>,
 ) -> AppResult<Json<crate::index::stats::Stats>> {
+    state.single_index()?;
     let engine = state.engine();
     let stats = state
         .blocking(move || crate::index::stats::compute(engine.index()))
@@ -147,7 +148,10 @@ impl FromRequestParts<Arc<AppState>> for WriteKey {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         match given {
-            Some(g) if same_secret(g.trim().as_bytes(), key.as_bytes()) => Ok(WriteKey),
+            Some(g) if same_secret(g.trim().as_bytes(), key.as_bytes()) => {
+                state.single_index()?;
+                Ok(WriteKey)
+            }
             Some(_) => Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -222,7 +226,7 @@ pub async fn add_documents(
             let dir = tempfile::tempdir().map_err(crate::Error::Stream)?;
             let path = dir.path().join(&name);
             std::fs::write(&path, &body).map_err(|e| crate::Error::io(&path, e))?;
-            let idx = crate::index::open(&s.config.index)?;
+            let idx = crate::index::open(&s.config.indexes[0])?;
             let opts = IndexOptions {
                 paths: vec![path.clone()],
                 memory: 64 << 20,
@@ -277,7 +281,7 @@ pub async fn delete_document(
     let target = id.clone();
     let deleted = state
         .blocking(move || -> crate::Result<u64> {
-            let idx = crate::index::open(&s.config.index)?;
+            let idx = crate::index::open(&s.config.indexes[0])?;
             let n = writer::delete(&idx, &[target], false)?;
             s.refresh()?;
             Ok(n)
