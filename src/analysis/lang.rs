@@ -43,14 +43,19 @@ pub fn normalize(code: &str) -> Option<String> {
     Some(lower)
 }
 
-/// A `'static` copy of a stemmed language's code.
-pub fn intern(code: &str) -> &'static str {
+/// A language analyzed in its own way (a stemmer or marks, or Korean's
+/// bigrams): its code as a `'static` str, or `None`.
+pub fn analyzed(code: &str) -> Option<&'static str> {
     super::stem::STEMMED_LANGUAGES
         .iter()
         .chain(super::BIGRAM_LANGUAGES)
         .find(|l| **l == code)
         .copied()
-        .unwrap_or("und")
+}
+
+/// A `'static` copy of an [`analyzed`] language's code (`und` for others).
+pub fn intern(code: &str) -> &'static str {
+    analyzed(code).unwrap_or("und")
 }
 
 /// Extra 639-3 → 639-1 mappings for codes whatlang does not know.

@@ -185,8 +185,9 @@ impl Analyzer {
         }
     }
 
-    /// The trigram terms of one word (as written), as the index holds them
-    /// ([`TRIGRAM_LANGUAGES`]); none in other languages.
+    /// The gram terms of one word (as written), as the index holds them:
+    /// trigrams in [`TRIGRAM_LANGUAGES`], bigrams in [`BIGRAM_LANGUAGES`];
+    /// none in other languages.
     pub fn trigram_terms(&self, word: &str) -> Vec<String> {
         let Some(lang) = self.lang.filter(|_| self.gram > 0) else {
             return Vec::new();

@@ -25,7 +25,7 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{lang, minhash, stem};
+use crate::analysis::{lang, minhash};
 use crate::error::{Error, Result};
 use crate::index::{GazetteIndex, dedup};
 use crate::model::{Day, Kind, TweetMeta};
@@ -352,7 +352,7 @@ impl Engine {
             Some(l) => {
                 let code = lang::normalize(l)
                     .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?;
-                query_language(&code).into_iter().collect()
+                lang::analyzed(&code).into_iter().collect()
             }
             None => self.query_stem_langs(&req.query),
         };
@@ -763,17 +763,8 @@ fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String
         .map(str::to_string)
 }
 
-/// The stemmed languages that passages of the index are in.
-/// A language whose query words are analyzed in their language: those
-/// with a stemmer (or marks), and those with bigrams (Korean).
-fn query_language(code: &str) -> Option<&'static str> {
-    stem::STEMMED_LANGUAGES
-        .iter()
-        .chain(crate::analysis::BIGRAM_LANGUAGES)
-        .copied()
-        .find(|l| *l == code)
-}
-
+/// The languages analyzed in their own way ([`lang::analyzed`]) that
+/// passages of the index are in.
 fn indexed_stem_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<Vec<&'static str>> {
     let mut present = Vec::new();
     for segment in searcher.segment_readers() {
@@ -781,7 +772,7 @@ fn indexed_stem_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<Vec<&
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
             if let Ok(code) = std::str::from_utf8(terms.key())
-                && let Some(l) = query_language(code)
+                && let Some(l) = lang::analyzed(code)
                 && !present.contains(&l)
             {
                 present.push(l);
