@@ -11,6 +11,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: StatsFormat,
+    /// Also report what takes the bytes: each field's term dictionary,
+    /// postings, positions, fast values and norms, and the document store.
+    #[arg(long)]
+    space: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,7 +25,10 @@ enum StatsFormat {
 
 pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
     let idx = gazette::index::open(dir)?;
-    let s = stats::compute(&idx)?;
+    let mut s = stats::compute(&idx)?;
+    if args.space {
+        s.space = Some(stats::space(&idx)?);
+    }
     // Written, not println!: a closed pipe (`gazette stats | head -1`)
     // ends gazette quietly instead of panicking.
     let mut out = std::io::stdout().lock();
@@ -47,7 +54,48 @@ pub fn run(dir: &Path, args: Args) -> anyhow::Result<u8> {
                 s.bytes,
                 s.schema_version
             )?;
+            if let Some(space) = &s.space {
+                write_space(&mut out, space)?;
+            }
         }
     }
     Ok(super::EXIT_OK)
+}
+
+/// The `--space` table: one row per field, then the store, in MB.
+fn write_space(out: &mut impl Write, space: &stats::Space) -> std::io::Result<()> {
+    let mb = |b: u64| format!("{:.1}", b as f64 / 1e6);
+    let share = |b: u64| format!("{:.1}%", 100.0 * b as f64 / space.total.max(1) as f64);
+    writeln!(
+        out,
+        "\nspace (MB)    {:>8} {:>8} {:>9} {:>8} {:>8} {:>8} {:>7}",
+        "terms", "postings", "positions", "fast", "norms", "total", "share"
+    )?;
+    for f in &space.fields {
+        writeln!(
+            out,
+            "{:<13} {:>8} {:>8} {:>9} {:>8} {:>8} {:>8} {:>7}",
+            // Field names come from the schema, not the corpus.
+            f.field,
+            mb(f.terms),
+            mb(f.postings),
+            mb(f.positions),
+            mb(f.fast),
+            mb(f.norms),
+            mb(f.total),
+            share(f.total)
+        )?;
+    }
+    writeln!(
+        out,
+        "{:<13} {:>54} {:>7}\n{:<13} {:>54} {:>7}\n{:<13} {:>54}",
+        "store",
+        mb(space.store),
+        share(space.store),
+        "deletes",
+        mb(space.deletes),
+        share(space.deletes),
+        "total",
+        mb(space.total)
+    )
 }

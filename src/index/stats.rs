@@ -38,6 +38,94 @@ pub struct Stats {
     /// estimated Jaccard similarity of word triples of at least 0.8.
     #[serde(default)]
     pub near_duplicates: u64,
+    /// What takes the bytes (`gazette stats --space`): absent unless asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub space: Option<Space>,
+}
+
+/// The bytes of the index's segments by field and by kind of data, as
+/// tantivy accounts them (live and deleted passages alike).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Space {
+    /// All the bytes below: the segments' files (not `meta.json` or the
+    /// lock, so a little less than `bytes`).
+    pub total: u64,
+    /// The document store: every stored field together, compressed in
+    /// blocks (tantivy does not split it by field), and its block index.
+    pub store: u64,
+    /// The deleted-passages bitsets.
+    pub deletes: u64,
+    /// Per field, largest first.
+    pub fields: Vec<FieldSpace>,
+}
+
+/// The bytes of one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSpace {
+    /// The schema field's name.
+    pub field: String,
+    /// The term dictionary (FST and term infos).
+    pub terms: u64,
+    /// Document lists and term frequencies.
+    pub postings: u64,
+    /// Term positions (phrase queries and highlights' proximity).
+    pub positions: u64,
+    /// Columnar (fast) values: filters, facets, signatures.
+    pub fast: u64,
+    /// Length norms (BM25's length normalization).
+    pub norms: u64,
+    /// The sum of the above.
+    pub total: u64,
+}
+
+/// The index's bytes by field and kind ([`Space`]).
+pub fn space(idx: &GazetteIndex) -> Result<Space> {
+    let reader = idx.index.reader()?;
+    let usage = reader.searcher().space_usage()?;
+    let mut fields: BTreeMap<String, FieldSpace> = BTreeMap::new();
+    let mut store = 0;
+    let mut deletes = 0;
+    for seg in usage.segments() {
+        store += seg.store().total().get_bytes();
+        deletes += seg.deletes().get_bytes();
+        let parts: [(
+            &tantivy::space_usage::PerFieldSpaceUsage,
+            fn(&mut FieldSpace) -> &mut u64,
+        ); 5] = [
+            (seg.termdict(), |f| &mut f.terms),
+            (seg.postings(), |f| &mut f.postings),
+            (seg.positions(), |f| &mut f.positions),
+            (seg.fast_fields(), |f| &mut f.fast),
+            (seg.fieldnorms(), |f| &mut f.norms),
+        ];
+        for (per_field, slot) in parts {
+            for usage in per_field.fields() {
+                let name = usage.field_name();
+                let entry = fields
+                    .entry(name.to_string())
+                    .or_insert_with(|| FieldSpace {
+                        field: name.to_string(),
+                        terms: 0,
+                        postings: 0,
+                        positions: 0,
+                        fast: 0,
+                        norms: 0,
+                        total: 0,
+                    });
+                let bytes = usage.total().get_bytes();
+                *slot(entry) += bytes;
+                entry.total += bytes;
+            }
+        }
+    }
+    let mut fields: Vec<FieldSpace> = fields.into_values().filter(|f| f.total > 0).collect();
+    fields.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.field.cmp(&b.field)));
+    Ok(Space {
+        total: usage.total().get_bytes(),
+        store,
+        deletes,
+        fields,
+    })
 }
 
 /// Computes the stats of the last commit.
@@ -98,5 +186,6 @@ pub fn compute(idx: &GazetteIndex) -> Result<Stats> {
             idx,
             super::dedup::DEFAULT_THRESHOLD,
         )?,
+        space: None,
     })
 }
