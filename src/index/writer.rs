@@ -267,6 +267,15 @@ fn record_bytes(r: &Record) -> u64 {
     r.body.len() as u64
 }
 
+/// Whether `input` is one of the index's own files (`gazette index .`
+/// with the index folder inside `.`: its `meta.json` is no article).
+fn inside_index(index: &GazetteIndex, input: &Input) -> bool {
+    let (Some(path), Ok(own)) = (&input.path, std::fs::canonicalize(&index.path)) else {
+        return false;
+    };
+    std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(own))
+}
+
 /// Runs an indexing job on `index`; `progress` is called after each batch.
 pub fn run(
     index: &GazetteIndex,
@@ -276,7 +285,8 @@ pub fn run(
     let started = Instant::now();
     let mut session = Session::open(index, opts)?;
     let mut summary = Summary::default();
-    let (inputs, path_errors) = read::expand_as(&opts.paths, opts.read.format);
+    let (mut inputs, path_errors) = read::expand_as(&opts.paths, opts.read.format);
+    inputs.retain(|input| !inside_index(index, input));
     summary
         .errors
         .extend(path_errors.into_iter().filter_map(record_error));

@@ -264,6 +264,20 @@ fn reindexing_a_folder_skips_unchanged_and_replaces_changed_files() {
 }
 
 #[test]
+fn the_index_folder_inside_the_indexed_folder_is_not_input() {
+    let ix = Ix::new();
+    ix.write("a.txt", "Apple orchard report.\n");
+    // The index is root/index: indexing root walks past it.
+    let s = ix.index_ok(&[&ix.root()]);
+    assert_counts(&s, 1, 0, 0, 0, 1);
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    let s = ix.index_ok(&[&ix.root()]);
+    assert_counts(&s, 0, 0, 1, 0, 0);
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    assert_eq!(ix.stats().documents, 1);
+}
+
+#[test]
 fn prune_delete_and_rebuild() {
     let ix = Ix::new();
     let docs = ix.root().join("docs");
