@@ -23,7 +23,11 @@ pub fn stream(input: &Arc<Input>, bytes: &[u8], sink: &mut impl FnMut(Record) ->
         Ok(f) => f,
         Err(e) => return sink(bad(input, 0, format!("not a feed: {e}"))),
     };
+    // The line each item starts on, when the file's item tags can be
+    // told (an XML feed); else 0, the whole file.
+    let lines = item_lines(bytes).filter(|l| l.len() == feed.entries.len());
     for (n, entry) in feed.entries.iter().enumerate() {
+        let line = lines.as_ref().map_or(0, |l| l[n]);
         let rec = match item(&feed, entry) {
             Some(mut fields) => {
                 if fields.id.is_none() {
@@ -34,11 +38,11 @@ pub fn stream(input: &Arc<Input>, bytes: &[u8], sink: &mut impl FnMut(Record) ->
                     let base = input.rel_id.as_deref().unwrap_or(&input.display);
                     fields.id = Some(format!("{base}#{h:016x}"));
                 }
-                record(input, 0, RecordBody::Fields(Box::new(fields)))
+                record(input, line, RecordBody::Fields(Box::new(fields)))
             }
             None => bad(
                 input,
-                0,
+                line,
                 format!("item {}: no title, content or description", n + 1),
             ),
         };
@@ -47,6 +51,57 @@ pub fn stream(input: &Arc<Input>, bytes: &[u8], sink: &mut impl FnMut(Record) ->
         }
     }
     true
+}
+
+/// The 1-based line of each `<item>` (RSS) or `<entry>` (Atom) start tag
+/// of an XML feed, in order, namespace prefixes ignored; `None` for a file
+/// that is not XML (JSON Feed). Tags inside comments and CDATA sections
+/// are skipped; a count that differs from the parser's items is not used.
+fn item_lines(bytes: &[u8]) -> Option<Vec<u64>> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    if bytes.get(start) != Some(&b'<') {
+        return None;
+    }
+    let mut lines = Vec::new();
+    let mut line = 1u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'<' => {
+                let rest = &bytes[i..];
+                let skip_to = |end: &[u8]| {
+                    rest.windows(end.len())
+                        .position(|w| w == end)
+                        .map_or(rest.len(), |p| p + end.len())
+                };
+                let skipped = if rest.starts_with(b"<!--") {
+                    skip_to(b"-->")
+                } else if rest.starts_with(b"<![CDATA[") {
+                    skip_to(b"]]>")
+                } else {
+                    0
+                };
+                if skipped > 0 {
+                    line += rest[..skipped].iter().filter(|&&b| b == b'\n').count() as u64;
+                    i += skipped;
+                    continue;
+                }
+                let name_len = rest[1..]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
+                    .unwrap_or(rest.len() - 1);
+                let name = &rest[1..1 + name_len];
+                let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+                if local == b"item" || local == b"entry" {
+                    lines.push(line);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(lines)
 }
 
 fn text_of(t: &Text) -> String {
@@ -112,4 +167,24 @@ fn item(feed: &Feed, entry: &Entry) -> Option<Fields> {
             .map(str::to_string),
         handle: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_lines_are_the_lines_of_item_and_entry_tags() {
+        let rss = b"<rss>\n<channel>\n<item>a</item>\n<!-- <item> -->\n<item\n>b</item><rss:item/>";
+        assert_eq!(item_lines(rss), Some(vec![3, 5, 6]));
+        let atom = b"  <feed>\n<entry><content><![CDATA[<entry>\n]]></content></entry>\n<entry/>";
+        assert_eq!(item_lines(atom), Some(vec![2, 4]));
+        assert_eq!(
+            item_lines(b"<feed><entryway/><items/></feed>"),
+            Some(vec![])
+        );
+        assert_eq!(item_lines(b"{\"items\": []}"), None);
+        assert_eq!(item_lines(b""), None);
+        assert_eq!(item_lines(b"<"), Some(vec![]));
+    }
 }

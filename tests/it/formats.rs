@@ -507,6 +507,37 @@ fn a_feed_that_is_not_xml_is_reported() {
 }
 
 #[test]
+fn a_bad_feed_item_is_reported_at_its_line_and_the_others_indexed() {
+    let ix = Ix::new();
+    let feed = ix.write(
+        "news.rss",
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<title>Wire</title>\n\
+         <!-- <item>a comment, not an item</item> -->\n\
+         <item><title>First</title><link>https://w.example/1</link>\n\
+         <description>Parliament met.</description></item>\n\
+         <item><link>https://w.example/2</link></item>\n\
+         <item><title>Third</title><link>https://w.example/3</link>\n\
+         <description><![CDATA[<p>Vote <item>held</item>.</p>]]></description></item>\n\
+         </channel></rss>\n",
+    );
+    let run = ix.index(&[&feed]);
+    run.expect_code(3);
+    let s = run.summary();
+    assert_eq!(s.added, 2);
+    assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+    assert_eq!(s.errors[0].line, 7, "{:?}", s.errors);
+    assert_eq!(
+        s.errors[0].message,
+        "item 2: no title, content or description"
+    );
+    assert!(
+        run.stderr.contains("news.rss:7: item 2: no title"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn an_html_page_keeps_its_main_text_metadata_and_embedded_tweets() {
     let ix = Ix::new();
     let page = fixture("page.html");
