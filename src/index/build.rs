@@ -279,7 +279,10 @@ pub fn documents(parsed: &Parsed, f: &Fields) -> Vec<TantivyDocument> {
         d.add_u64(f.end, p.end as u64);
         d.add_u64(f.char_start, char_start as u64);
         d.add_u64(f.char_end, (char_start + char_len) as u64);
-        d.add_u64(f.doc_hash, doc.hash);
+        if i == 0 {
+            // Read once per document (the unchanged check), so kept once.
+            d.add_u64(f.doc_hash, doc.hash);
+        }
         d.add_text(f.origin, &doc.origin);
         if let Some(m) = &sigs[i] {
             d.add_bytes(f.sig, &m.signature());

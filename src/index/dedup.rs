@@ -7,7 +7,7 @@ use tantivy::columnar::BytesColumn;
 use tantivy::{DocId, Searcher, SegmentReader};
 
 use super::GazetteIndex;
-use crate::analysis::minhash::{HASHES, NearIndex, Signature};
+use crate::analysis::minhash::{NearIndex, SIG_BYTES, Signature};
 use crate::error::{Error, Result};
 
 /// Estimated Jaccard similarity of word triples at and above which two
@@ -102,7 +102,7 @@ impl PassageSignatures {
     pub fn get(&self, segment: u32, doc: DocId) -> Option<Signature> {
         let column = &self.columns[segment as usize];
         let ord = column.term_ords(doc).next()?;
-        let mut bytes = Vec::with_capacity(HASHES);
+        let mut bytes = Vec::with_capacity(SIG_BYTES);
         column.ord_to_bytes(ord, &mut bytes).ok()?;
         Signature::try_from(bytes.as_slice()).ok()
     }

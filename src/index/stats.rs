@@ -7,6 +7,7 @@ use tantivy::Term;
 use tantivy::collector::Count;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
+use tantivy::space_usage::PerFieldSpaceUsage;
 
 use super::GazetteIndex;
 use crate::error::Result;
@@ -78,6 +79,9 @@ pub struct FieldSpace {
     pub total: u64,
 }
 
+/// Which count of a [`FieldSpace`] a kind of data adds to.
+type Slot = fn(&mut FieldSpace) -> &mut u64;
+
 /// The index's bytes by field and kind ([`Space`]).
 pub fn space(idx: &GazetteIndex) -> Result<Space> {
     let reader = idx.index.reader()?;
@@ -88,10 +92,7 @@ pub fn space(idx: &GazetteIndex) -> Result<Space> {
     for seg in usage.segments() {
         store += seg.store().total().get_bytes();
         deletes += seg.deletes().get_bytes();
-        let parts: [(
-            &tantivy::space_usage::PerFieldSpaceUsage,
-            fn(&mut FieldSpace) -> &mut u64,
-        ); 5] = [
+        let parts: [(&PerFieldSpaceUsage, Slot); 5] = [
             (seg.termdict(), |f| &mut f.terms),
             (seg.postings(), |f| &mut f.postings),
             (seg.positions(), |f| &mut f.positions),

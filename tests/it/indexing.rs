@@ -278,6 +278,53 @@ fn the_index_folder_inside_the_indexed_folder_is_not_input() {
 }
 
 #[test]
+fn stats_space_accounts_for_every_byte_by_field() {
+    let ix = Ix::new();
+    ix.write(
+        "docs/a.txt",
+        "Apple orchard report from the valley.\n\nA second paragraph on apples.\n",
+    );
+    ix.write("docs/b.txt", "Bravo harbour report.\n");
+    ix.index_ok(&[&ix.root().join("docs")]);
+    assert_eq!(ix.stats().space, None, "only with --space");
+    let run = ix.run(&[&"stats", &"--space", &"--format", &"json"]);
+    run.expect_code(0);
+    let st: Stats = serde_json::from_str(run.stdout.trim()).unwrap();
+    let space = st.space.expect("space");
+    let field = |name: &str| {
+        space
+            .fields
+            .iter()
+            .find(|f| f.field == name)
+            .unwrap_or_else(|| panic!("{name} in {:?}", space.fields))
+    };
+    let body = field("body");
+    assert!(body.terms > 0 && body.postings > 0 && body.positions > 0 && body.norms > 0);
+    assert_eq!(body.fast, 0);
+    // Filters have postings, no norms; signatures are fast values only.
+    assert_eq!(field("kind").norms, 0);
+    assert_eq!(field("lang").norms, 0);
+    let sig = field("sig");
+    assert!(sig.fast > 0 && sig.terms + sig.postings + sig.norms == 0);
+    for f in &space.fields {
+        assert_eq!(
+            f.total,
+            f.terms + f.postings + f.positions + f.fast + f.norms
+        );
+    }
+    let sum: u64 = space.fields.iter().map(|f| f.total).sum();
+    assert_eq!(space.total, sum + space.store + space.deletes);
+    assert!(space.store > 0 && space.total <= st.bytes);
+    assert!(space.fields.windows(2).all(|w| w[0].total >= w[1].total));
+    // The text table names the same fields.
+    let run = ix.run(&[&"stats", &"--space"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("\nspace (MB)"), "{}", run.stdout);
+    assert!(run.stdout.lines().any(|l| l.starts_with("body ")));
+    assert!(run.stdout.lines().any(|l| l.starts_with("store ")));
+}
+
+#[test]
 fn prune_delete_and_rebuild() {
     let ix = Ix::new();
     let docs = ix.root().join("docs");
