@@ -529,6 +529,11 @@ fn a_runs_segments_are_merged_at_its_end_and_repeated_ids_kept_once() {
     let st = ix.stats();
     assert_eq!((st.documents, st.passages), (2302, 2302));
     assert_eq!(st.segments, 1, "the run's ten segments merged into one");
+    let stores = std::fs::read_dir(ix.dir())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension() == Some(OsStr::new("store")))
+        .count();
+    assert_eq!(stores, 1, "the merged segments' files are gone");
     assert!(ix.query("kqrep0z OR kqrep1000z").hits.is_empty());
     assert_eq!(ix.doc_ids("kqrep2000z"), ["rep"]);
     assert_eq!(ix.doc_ids("kq5z"), ["r5"]);
