@@ -6,11 +6,16 @@
 # `gazette optimize`, CPU time (user + system: steadier than wall time on a
 # shared machine), one-shot query p50/p95, batch queries/s, and the
 # latency of a --facets query and of a date-filtered query. Medians of the
-# runs at each scale. Prints a Markdown table (docs/SCALING.md).
+# runs at each scale. Prints a Markdown table (docs/SCALING.md); on stderr,
+# each run's memory at its peak (heap and mapped files) and CPU by thread
+# kind (scripts/proc_sample.py).
 #
 # Usage: scripts/bench_scale.sh [SCALE:RUNS ...]   (default 1:3 3:3 10:1)
 # Environment: GAZETTE (binary; default: cargo build --release),
-# GAZETTE_INDEX_ARGS (extra `gazette index` options, e.g. "--memory 128").
+# GAZETTE_BEFORE (another binary indexed in the same runs, just before, on
+# the same files: a row of its own with the indexing columns, and the
+# ratios are then of runs side by side), GAZETTE_INDEX_ARGS (extra `gazette
+# index` options, e.g. "--memory 128").
 # Needs ../shared/corpora, python3, /usr/bin/time, bc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +46,22 @@ ms() {
   /usr/bin/time -f "%e %U %S" -o "$W/t" "$@" >/dev/null 2>&1 || true
   awk '$1 ~ /^[0-9.]+$/ {printf "%.0f\n", $1 * 1000; printf "%.0f\n", ($2 + $3) * 1000 >> cpu}' cpu="$W/cpu" "$W/t"
 }
+# index_run BIN: a fresh index of the mix in $W/idx; sets wall, rss, cpu,
+# size, segs.
+index_run() {
+  rm -rf "$W/idx"
+  # shellcheck disable=SC2086
+  /usr/bin/time -f "%e %M %U %S" -o "$W/time" "$1" --index "$W/idx" index ${GAZETTE_INDEX_ARGS:-} "$W/mix.jsonl.gz" >/dev/null 2>"$W/err" &
+  local timer=$! pid="" sampler=""
+  while kill -0 "$timer" 2>/dev/null && [ -z "$pid" ]; do
+    pid=$(pgrep -P "$timer" | head -1 || true); [ -n "$pid" ] || sleep 0.05
+  done
+  [ -z "$pid" ] || { python3 scripts/proc_sample.py "$pid" 0.25 > "$W/sample" & sampler=$!; }
+  wait "$timer" || { local rc=$?; [ $rc -eq 3 ] || { cat "$W/err" >&2; exit $rc; }; }
+  [ -z "$sampler" ] || { wait "$sampler"; echo "bench_scale:   $(cat "$W/sample")" >&2; }
+  read -r wall rss cpu < <(awk '$1 ~ /^[0-9.]+$/ {printf "%s %.0f %.1f\n", $1, $2/1024, $3+$4}' "$W/time")
+  size=$(du -sm "$W/idx" | cut -f1); segs=$(segments "$W/idx")
+}
 segments() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["segments"]))' "$1/meta.json"; }
 
 echo "| scale | records | index s | records/s | index CPU s | peak RSS MB | index MB | segments (run / optimized) | optimize s | one-shot p50 / p95 ms (CPU p50) | batch q/s | --facets ms | date-filtered ms |"
@@ -48,28 +69,16 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for spec in "${SCALES[@]}"; do
   n=${spec%%:*}; runs=${spec##*:}
   RECORDS=$(python3 scripts/scale_mix.py "$n" "$W/mix.jsonl.gz" "$W/batch.txt" "${MIX[@]}")
-  : > "$W/runs"
+  : > "$W/runs"; : > "$W/before"
   for r in $(seq "$runs"); do
+    if [ -n "${GAZETTE_BEFORE:-}" ]; then
+      echo "bench_scale: ${n}x ($RECORDS records), run $r of $runs, before: $GAZETTE_BEFORE" >&2
+      index_run "$GAZETTE_BEFORE"
+      echo "$wall $rss $size $segs $cpu" >> "$W/before"
+      echo "bench_scale:   before: $(tail -1 "$W/before")" >&2
+    fi
     echo "bench_scale: ${n}x ($RECORDS records), run $r of $runs" >&2
-    rm -rf "$W/idx"
-    # shellcheck disable=SC2086
-    /usr/bin/time -f "%e %M %U %S" -o "$W/time" "$G" --index "$W/idx" index ${GAZETTE_INDEX_ARGS:-} "$W/mix.jsonl.gz" >/dev/null 2>"$W/err" &
-    timer=$!
-    # Peak anonymous (heap) and file-backed (mapped index files) memory,
-    # sampled: what the peak RSS is made of.
-    anon=0; file=0; pid=""
-    while kill -0 "$timer" 2>/dev/null; do
-      [ -n "$pid" ] || pid=$(pgrep -P "$timer" | head -1 || true)
-      if [ -n "$pid" ] && [ -r "/proc/$pid/status" ]; then
-        read -r a f < <(awk '/^RssAnon/ {a=$2} /^RssFile/ {f=$2} END {print a+0, f+0}' "/proc/$pid/status" 2>/dev/null || echo "0 0")
-        [ "$a" -gt "$anon" ] && anon=$a; [ "$f" -gt "$file" ] && file=$f
-      fi
-      sleep 0.2
-    done
-    wait "$timer" || { rc=$?; [ $rc -eq 3 ] || { cat "$W/err" >&2; exit $rc; }; }
-    read -r wall rss cpu < <(awk '$1 ~ /^[0-9.]+$/ {printf "%s %.0f %.1f\n", $1, $2/1024, $3+$4}' "$W/time")
-    echo "bench_scale:   peak RssAnon $((anon / 1024)) MB, peak RssFile $((file / 1024)) MB (sampled)" >&2
-    size=$(du -sm "$W/idx" | cut -f1); segs=$(segments "$W/idx")
+    index_run "$G"
     : > "$W/oneshot"; : > "$W/cpu"
     for q in "${QUERIES[@]}"; do ms "$G" --index "$W/idx" query "$q" --format json >> "$W/oneshot"; done
     p50=$(median < "$W/oneshot"); p95=$(pct 0.95 < "$W/oneshot"); cpu50=$(median < "$W/cpu")
@@ -88,6 +97,10 @@ for spec in "${SCALES[@]}"; do
   done
   m() { awk -v c="$1" '{print $c}' "$W/runs" | median; }
   wall=$(m 1)
+  if [ -s "$W/before" ]; then
+    b() { awk -v c="$1" '{print $c}' "$W/before" | median; }
+    echo "| ${n}x, before | $RECORDS | $(b 1) | $(echo "$RECORDS / $(b 1)" | bc) | $(b 5) | $(b 2) | $(b 3) | $(b 4) / | | | | | |"
+  fi
   echo "| ${n}x | $RECORDS | $wall | $(echo "$RECORDS / $wall" | bc) | $(m 12) | $(m 2) | $(m 3) | $(m 4) / $(m 5) | $(m 6) | $(m 7) / $(m 8) ($(m 13)) | $(m 9) | $(m 10) | $(m 11) |"
 done
 echo

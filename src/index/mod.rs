@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod dedup;
+pub mod merge;
 pub mod stats;
 pub mod watch;
 pub mod writer;

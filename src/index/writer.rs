@@ -4,7 +4,6 @@
 //! the index is skipped before analysis, a changed one has all its passages
 //! replaced in the same commit, so a query never sees both versions.
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +17,7 @@ use tantivy::schema::Value;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::GazetteIndex;
+use super::merge::{self, BoundedMerges, MERGE_MAX_BYTES};
 use crate::analysis::minhash::NearIndex;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Input, Record, read};
@@ -66,14 +66,59 @@ impl Default for IndexOptions {
     }
 }
 
-/// Segments of more passages than this are not merged while indexing.
-/// tantivy's log merge policy otherwise merges ever larger segments as
-/// the index grows: each passage is rewritten once per level (indexing
-/// time grows faster than the records), and a merge maps every byte of
-/// its inputs (peak memory grows with the index). Below the cap, merges
-/// join the small segments of each commit into segments of a few hundred
-/// thousand passages; `gazette optimize` merges everything when asked.
-pub const MERGE_MAX_PASSAGES: usize = 131_072;
+/// A document id as a run remembers it: 128 bits of its xxh3 hash. An
+/// entry of [`Known`] takes 24 bytes (and the table's slack) instead of a
+/// `String`'s 24 plus the id's own bytes on the heap: a run keeps one per
+/// document of the index, and at a million documents that was 90 MB.
+/// Two ids of one key are as likely as two random 128-bit values being
+/// equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IdKey([u64; 2]);
+
+impl IdKey {
+    /// The key of the id `id` (its UTF-8 bytes).
+    pub fn of(id: &[u8]) -> IdKey {
+        let h = xxhash_rust::xxh3::xxh3_128(id);
+        IdKey([h as u64, (h >> 64) as u64])
+    }
+}
+
+/// Documents by id with their content hashes: what a writing session knows
+/// the index holds.
+#[derive(Debug, Default, Clone)]
+pub struct Known(rustc_hash::FxHashMap<IdKey, u64>);
+
+impl Known {
+    /// The content hash of the document `id`.
+    pub fn get(&self, id: &str) -> Option<u64> {
+        self.0.get(&IdKey::of(id.as_bytes())).copied()
+    }
+
+    /// Is `id` a document?
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains_key(&IdKey::of(id.as_bytes()))
+    }
+
+    /// Records `id` with `hash`; returns the hash it had.
+    pub fn insert(&mut self, id: &str, hash: u64) -> Option<u64> {
+        self.0.insert(IdKey::of(id.as_bytes()), hash)
+    }
+
+    /// Forgets `id`; returns the hash it had.
+    pub fn remove(&mut self, id: &str) -> Option<u64> {
+        self.0.remove(&IdKey::of(id.as_bytes()))
+    }
+
+    /// How many documents.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// No documents?
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// A rejected input, as `source:line: message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,9 +203,10 @@ pub fn open_writer(index: &GazetteIndex, opts: &IndexOptions) -> Result<IndexWri
     loop {
         match index.index.writer_with_num_threads(threads, memory) {
             Ok(w) => {
-                let mut policy = tantivy::indexer::LogMergePolicy::default();
-                policy.set_max_docs_before_merge(MERGE_MAX_PASSAGES);
-                w.set_merge_policy(Box::new(policy));
+                w.set_merge_policy(Box::new(BoundedMerges {
+                    dir: index.path.clone(),
+                    max_bytes: MERGE_MAX_BYTES,
+                }));
                 // A run killed before its commit leaves files that no
                 // commit refers to (a segment, a `.del` file); this run's
                 // commit could want the same names (opstamps restart from
@@ -180,10 +226,10 @@ pub fn open_writer(index: &GazetteIndex, opts: &IndexOptions) -> Result<IndexWri
 }
 
 /// The content hash of every live document, by id.
-pub fn known_documents(index: &GazetteIndex) -> Result<HashMap<String, u64>> {
+pub fn known_documents(index: &GazetteIndex) -> Result<Known> {
     let reader = index.index.reader()?;
     let searcher = reader.searcher();
-    let mut known = HashMap::new();
+    let mut known = Known::default();
     for segment in searcher.segment_readers() {
         let ids = segment
             .fast_fields()
@@ -192,10 +238,10 @@ pub fn known_documents(index: &GazetteIndex) -> Result<HashMap<String, u64>> {
         let hashes = segment.fast_fields().u64("doc_hash")?;
         // Read the id dictionary once, in order, rather than one lookup per
         // passage (each lookup decompresses a block).
-        let mut by_ord: Vec<String> = Vec::new();
+        let mut by_ord: Vec<IdKey> = Vec::new();
         let mut stream = ids.dictionary().stream()?;
         while stream.advance() {
-            by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
+            by_ord.push(IdKey::of(stream.key()));
         }
         for doc in segment.doc_ids_alive() {
             let Some(ord) = ids.term_ords(doc).next() else {
@@ -205,7 +251,7 @@ pub fn known_documents(index: &GazetteIndex) -> Result<HashMap<String, u64>> {
                 continue;
             };
             if let Some(h) = hashes.first(doc) {
-                known.entry(id.clone()).or_insert(h);
+                known.0.entry(*id).or_insert(h);
             }
         }
     }
@@ -222,7 +268,7 @@ enum Outcome {
     },
 }
 
-fn process(record: &Record, index: &GazetteIndex, known: &HashMap<String, u64>) -> Outcome {
+fn process(record: &Record, index: &GazetteIndex, known: &Known) -> Outcome {
     let mut parsed = match ingest::identify(record) {
         Ok(p) => p,
         Err(Error::Record {
@@ -244,7 +290,7 @@ fn process(record: &Record, index: &GazetteIndex, known: &HashMap<String, u64>) 
             });
         }
     };
-    if known.get(&parsed.doc.id) == Some(&parsed.doc.hash) {
+    if known.get(&parsed.doc.id) == Some(parsed.doc.hash) {
         return Outcome::Unchanged(parsed.doc.id, parsed.doc.hash);
     }
     parsed.cut();
@@ -284,6 +330,7 @@ pub fn run(
 ) -> Result<Summary> {
     let started = Instant::now();
     let mut session = Session::open(index, opts)?;
+    session.defer_merges();
     let mut summary = Summary::default();
     let (mut inputs, path_errors) = read::expand_as(&opts.paths, opts.read.format);
     inputs.retain(|input| !inside_index(index, input));
@@ -291,14 +338,15 @@ pub fn run(
         .errors
         .extend(path_errors.into_iter().filter_map(record_error));
     let origins = origins(&opts.paths);
-    let mut seen = HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     session.add(inputs, &mut summary, progress, |_, id| {
         if opts.prune {
-            seen.insert(id.to_string());
+            seen.insert(IdKey::of(id.as_bytes()));
         }
     })?;
     if opts.prune && !origins.is_empty() {
-        summary.deleted += session.prune(&origins, |id| seen.contains(id))?;
+        summary.deleted +=
+            session.prune(&origins, |id| seen.contains(&IdKey::of(id.as_bytes())))?;
     }
     summary.rejected = summary.errors.len() as u64;
     if opts.strict && summary.rejected > 0 {
@@ -309,6 +357,7 @@ pub fn run(
         summary.passages = 0;
     } else {
         session.commit()?;
+        session.merge()?;
     }
     session.finish()?;
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -351,7 +400,7 @@ pub struct Session<'a> {
     writer: IndexWriter,
     opts: IndexOptions,
     /// Content hash of each live document, as the writer holds it now.
-    known: HashMap<String, u64>,
+    known: Known,
     /// Documents to compare new ones with (`--skip-duplicates`), with ids.
     near: Option<(NearIndex, Vec<String>)>,
     /// `known` and `near` no longer match the index (after a rollback).
@@ -366,7 +415,7 @@ impl<'a> Session<'a> {
         let writer = open_writer(index, opts)?;
         let known = if opts.rebuild {
             writer.delete_all_documents()?;
-            HashMap::new()
+            Known::default()
         } else {
             known_documents(index)?
         };
@@ -410,7 +459,7 @@ impl<'a> Session<'a> {
 
     /// Is `id` a live document (committed or written since)?
     pub fn holds(&self, id: &str) -> bool {
-        self.known.contains_key(id)
+        self.known.contains(id)
     }
 
     fn refresh(&mut self) -> Result<()> {
@@ -480,8 +529,8 @@ impl<'a> Session<'a> {
                 let outcome = match outcome {
                     // Same as the index held when the batch began, but an
                     // earlier record replaced it since: write it back.
-                    Outcome::Unchanged(id, hash) if self.known.get(&id) != Some(&hash) => {
-                        process(record, index, &HashMap::new())
+                    Outcome::Unchanged(id, hash) if self.known.get(&id) != Some(hash) => {
+                        process(record, index, &Known::default())
                     }
                     other => other,
                 };
@@ -539,7 +588,7 @@ impl<'a> Session<'a> {
         }
         on_doc(&record.input, &id);
         let mut ops = Vec::with_capacity(docs.len() + 1);
-        match self.known.insert(id.clone(), hash) {
+        match self.known.insert(&id, hash) {
             Some(h) if h == hash => {
                 summary.unchanged += 1;
                 return Ok(());
@@ -602,6 +651,44 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
+    /// Holds tantivy's merges back until [`Session::merge`]: a run's
+    /// merges then start after its last commit, when the indexing memory
+    /// is free, instead of beside it (one merge maps up to
+    /// [`MERGE_MAX_BYTES`] of segment files), and each passage is rewritten
+    /// once per level (the run's segments are merged together, not the
+    /// first commits' again and again as the run adds more).
+    pub fn defer_merges(&mut self) {
+        self.writer
+            .set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    }
+
+    /// Runs, one at a time, the merges [`merge::plan`] asks for among the
+    /// committed segments until none is left (each is published when it
+    /// ends: stopped halfway, the index keeps its segments); returns how
+    /// many ran.
+    pub fn merge(&mut self) -> Result<usize> {
+        let mut n = 0;
+        loop {
+            let metas = self.index.index.searchable_segment_metas()?;
+            let plan = merge::plan_segments(&self.index.path, &metas, MERGE_MAX_BYTES);
+            // A segment's files stay while any of its metas lives
+            // (tantivy tracks them): these must go before the merges, or
+            // every merged segment would stay on disk until the next run.
+            drop(metas);
+            if plan.is_empty() {
+                return Ok(n);
+            }
+            for ids in plan {
+                self.writer.merge(&ids).wait()?;
+                // The merge's own collection ran while its inputs were
+                // still tracked: they go now (at 10x the run's files
+                // would otherwise take twice the index's space by its end).
+                self.writer.garbage_collect_files().wait()?;
+                n += 1;
+            }
+        }
+    }
+
     /// Drops everything written since the last commit.
     pub fn rollback(&mut self) -> Result<()> {
         self.writer.rollback()?;
@@ -635,7 +722,7 @@ pub fn delete(index: &GazetteIndex, ids: &[String], wait: bool) -> Result<u64> {
     let mut writer = open_writer(index, &opts)?;
     let mut n = 0;
     for id in ids {
-        if known.contains_key(id) {
+        if known.contains(id) {
             n += 1;
         }
         writer.delete_term(Term::from_field_text(index.fields.doc_id, id));

@@ -567,3 +567,59 @@ fn title_queries_reach_every_passage_across_updates_and_merges() {
     assert_eq!(ix.stats().segments, 1);
     check();
 }
+
+/// A run merges nothing while it indexes and merges its commits' segments
+/// at its end; an id repeated across its commits is one document, the last
+/// record's, and a record repeated word for word is counted unchanged.
+#[test]
+fn a_runs_segments_are_merged_at_its_end_and_repeated_ids_kept_once() {
+    let ix = Ix::new();
+    let repeated = [0, 1000, 2000];
+    let mut records: Vec<serde_json::Value> = (0..2304)
+        .map(|i| match repeated.contains(&i) {
+            true => article("rep", &format!("Repeated kqrep{i}z version.")),
+            false => article(&format!("r{i}"), &format!("Record kq{i}z.")),
+        })
+        .collect();
+    records.push(article("r5", "Record kq5z."));
+    let input = ix.write_jsonl("many.jsonl", &records);
+    // A commit after each batch of 256 records read: ten commits, ten
+    // segments of one indexing thread.
+    let s = ix.index_ok(&[&input, &"--commit-every", &"1", &"--threads", &"1"]);
+    assert_counts(&s, 2302, 2, 1, 0, 2304);
+    let st = ix.stats();
+    assert_eq!((st.documents, st.passages), (2302, 2302));
+    assert_eq!(st.segments, 1, "the run's ten segments merged into one");
+    let stores = std::fs::read_dir(ix.dir())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension() == Some(OsStr::new("store")))
+        .count();
+    assert_eq!(stores, 1, "the merged segments' files are gone");
+    assert!(ix.query("kqrep0z OR kqrep1000z").hits.is_empty());
+    assert_eq!(ix.doc_ids("kqrep2000z"), ["rep"]);
+    assert_eq!(ix.doc_ids("kq5z"), ["r5"]);
+    assert_eq!(ix.doc_ids("kq2303z"), ["r2303"]);
+}
+
+/// Runs leave fewer than eight small segments unmerged and merge them when
+/// the eighth comes (so each passage is rewritten about once per level,
+/// not once per run).
+#[test]
+fn small_segments_of_several_runs_are_merged_by_eights() {
+    let ix = Ix::new();
+    for run in 1..=8 {
+        let input = ix.write_jsonl(
+            &format!("run{run}.jsonl"),
+            &[article(&format!("d{run}"), &format!("Run kqrun{run}z."))],
+        );
+        ix.index_ok(&[&input, &"--threads", &"1"]);
+        let st = ix.stats();
+        assert_eq!(st.documents, run);
+        assert_eq!(
+            st.segments,
+            if run < 8 { run } else { 1 },
+            "after run {run}"
+        );
+    }
+    assert_eq!(ix.doc_ids("kqrun1z OR kqrun8z"), ["d1", "d8"]);
+}
