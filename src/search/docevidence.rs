@@ -656,4 +656,69 @@ mod tests {
         assert!((score([0, 1]) - (apple + apples)).abs() < 1e-5);
         assert!((score([3, 3]) - apple).abs() < 1e-5);
     }
+
+    #[test]
+    fn lazy_and_full_layouts_give_the_same_scores() {
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let position = b.add_u64_field("position", INDEXED | FAST);
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let docs: [&[&str]; 5] = [
+            &["apple pie", "apples and pears", "no fruit here"],
+            &["pear"],
+            &["apple apple", "pear tart with apples"],
+            &["nothing"],
+            &["apples", "pears pears", "apple", "jam"],
+        ];
+        for passages in docs {
+            let batch: Vec<_> = passages
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let mut d = TantivyDocument::new();
+                    d.add_text(body, text);
+                    d.add_u64(position, i as u64);
+                    tantivy::indexer::UserOperation::Add(d)
+                })
+                .collect();
+            w.run(batch).unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let t = |text| Term::from_field_text(body, text);
+        // Two words, the first with two forms.
+        let q = DocEvidenceQuery::new(
+            vec![
+                (t("apple"), 1.0, 0),
+                (t("apples"), 0.7, 0),
+                (t("pear"), 1.0, 1),
+            ],
+            position,
+            Bm25Params { k1: 1.2, b: 0.75 },
+            Bm25Params { k1: 0.4, b: 0.75 },
+        );
+        let run = || {
+            let mut got: Vec<(u32, u32)> = searcher
+                .search(&q, &TopDocs::with_limit(100).order_by_score())
+                .unwrap()
+                .into_iter()
+                .map(|(s, a)| (a.doc_id, s.to_bits()))
+                .collect();
+            got.sort_unstable();
+            got
+        };
+        // The first queries of a segment read a lazy layout, later ones
+        // the full one: the very same scores, bit for bit.
+        let first = run();
+        assert_eq!(first.len(), 10, "{first:?}");
+        for _ in 0..5 {
+            assert_eq!(run(), first);
+        }
+        let reader = &searcher.segment_readers()[0];
+        assert!(matches!(
+            *Layout::of(reader, "position").unwrap(),
+            Layout::Full(_)
+        ));
+    }
 }
