@@ -29,6 +29,8 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 
+use crate::search::terms::{self, is_searcher};
+
 /// BM25 parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bm25Params {
@@ -87,22 +89,25 @@ impl Query for Bm25TermQuery {
             EnableScoring::Enabled {
                 searcher,
                 statistics_provider,
-            } if is_searcher(statistics_provider, searcher) => {
-                // The usual case: the statistics are the searcher's own, so
-                // the term is looked up once per segment here, and the
-                // scorers reuse what was found (tantivy's `TermQuery` looks
-                // it up again in each scorer).
-                let infos = SegmentTermInfos::of(searcher, &self.term)?;
-                let doc_freq = infos.doc_freq();
-                term_infos = Some(infos);
-                Bm25Similarity::for_term(statistics_provider, &self.term, self.params, doc_freq)?
-            }
-            EnableScoring::Enabled {
-                statistics_provider,
-                ..
             } => {
-                let doc_freq = statistics_provider.doc_freq(&self.term)?;
-                Bm25Similarity::for_term(statistics_provider, &self.term, self.params, doc_freq)?
+                // The term is looked up once per segment here (through
+                // `terms`, which the other parts of the query share), and
+                // the scorers reuse what was found (tantivy's `TermQuery`
+                // looks it up again in each scorer). With the searcher's
+                // own statistics the entries give the document frequency.
+                let infos = SegmentTermInfos::of(searcher, &self.term)?;
+                let doc_freq = if is_searcher(statistics_provider, searcher) {
+                    infos.doc_freq()
+                } else {
+                    statistics_provider.doc_freq(&self.term)?
+                };
+                term_infos = Some(infos);
+                let tokens = terms::stats_total_num_tokens(
+                    statistics_provider,
+                    searcher,
+                    self.term.field(),
+                )?;
+                Bm25Similarity::for_term(statistics_provider, tokens, self.params, doc_freq)?
             }
             EnableScoring::Disabled { .. } => Bm25Similarity::unscored(self.params),
         };
@@ -120,15 +125,6 @@ impl Query for Bm25TermQuery {
     }
 }
 
-/// Whether the statistics come from the searcher itself (what
-/// `Searcher::search` passes), so its segments' term infos give them.
-fn is_searcher(stats: &dyn Bm25StatisticsProvider, searcher: &tantivy::Searcher) -> bool {
-    std::ptr::addr_eq(
-        stats as *const dyn Bm25StatisticsProvider,
-        searcher as *const _,
-    )
-}
-
 /// A term's entry in each segment's dictionary, looked up once per query.
 struct SegmentTermInfos(Vec<(SegmentId, Option<TermInfo>)>);
 
@@ -136,8 +132,7 @@ impl SegmentTermInfos {
     fn of(searcher: &tantivy::Searcher, term: &Term) -> tantivy::Result<SegmentTermInfos> {
         let mut infos = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
-            let info = reader.inverted_index(term.field())?.get_term_info(term)?;
-            infos.push((reader.segment_id(), info));
+            infos.push((reader.segment_id(), terms::term_info(reader, term)?));
         }
         Ok(SegmentTermInfos(infos))
     }
@@ -223,14 +218,13 @@ struct Bm25Similarity {
 impl Bm25Similarity {
     /// As tantivy's `Bm25Weight::for_terms` with one term: N and the
     /// average field length over the whole searcher, n for the term.
+    /// `total_num_tokens`: of the term's field.
     fn for_term(
         stats: &dyn Bm25StatisticsProvider,
-        term: &Term,
+        total_num_tokens: u64,
         params: Bm25Params,
         doc_freq: u64,
     ) -> tantivy::Result<Bm25Similarity> {
-        let field = term.field();
-        let total_num_tokens = stats.total_num_tokens(field)?;
         let total_num_docs = stats.total_num_docs()?;
         let average_fieldnorm = total_num_tokens as Score / total_num_docs as Score;
         let idf_value = idf(doc_freq, total_num_docs);
@@ -371,15 +365,16 @@ impl Bm25TermWeight {
         } else {
             IndexRecordOption::Basic
         };
-        let inverted = reader.inverted_index(field)?;
         let postings = match self
             .term_infos
             .as_ref()
             .and_then(|t| t.get(reader.segment_id()))
         {
             Some(None) => return Ok(None),
-            Some(Some(info)) => inverted.read_postings_from_terminfo(info, option)?,
-            None => match inverted.read_postings(&self.term, option)? {
+            Some(Some(info)) => reader
+                .inverted_index(field)?
+                .read_postings_from_terminfo(info, option)?,
+            None => match terms::postings(reader, &self.term, option)? {
                 Some(postings) => postings,
                 None => return Ok(None),
             },
@@ -425,10 +420,7 @@ impl Weight for Bm25TermWeight {
         if let Some(alive) = reader.alive_bitset() {
             return Ok(self.scorer(reader, 1.0)?.count(alive));
         }
-        let info = reader
-            .inverted_index(self.term.field())?
-            .get_term_info(&self.term)?;
-        Ok(info.map_or(0, |i| i.doc_freq))
+        Ok(terms::term_info(reader, &self.term)?.map_or(0, |i| i.doc_freq))
     }
 }
 

@@ -20,7 +20,7 @@
 
 use std::fmt;
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
@@ -30,6 +30,8 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use crate::search::bm25::{Bm25Params, describe_term, idf, idf_explanation, tf_explanation};
 use crate::search::doclevel::DocLevelScorer;
+use crate::search::layout::Layout;
+use crate::search::terms;
 
 /// The passages of the documents containing any of the terms, each scored
 /// with its document's BM25 over the terms.
@@ -137,7 +139,7 @@ impl EvidenceStats {
 impl DocEvidenceQuery {
     /// The BM25 parameters of the document starting at `first`.
     fn params_of(&self, layout: &Layout, first: DocId) -> Bm25Params {
-        if layout.passages[first as usize] == 1 {
+        if layout.passages(first) == 1 {
             self.single
         } else {
             self.params
@@ -192,79 +194,6 @@ impl TermWeight {
 /// `(first passage, summed frequency)`, ascending.
 type DocFreqs = Vec<(DocId, u32)>;
 
-/// Passage `d`'s document: its first passage.
-fn first_of(positions: &tantivy::columnar::Column<u64>, d: DocId) -> DocId {
-    let p = positions.first(d).unwrap_or(0);
-    d.saturating_sub(u32::try_from(p).unwrap_or(u32::MAX))
-}
-
-/// A segment's documents, laid out once and shared by every query (a
-/// segment never changes): each passage's first passage, each document's
-/// number of passages, and its length per field, computed when first
-/// asked for.
-struct Layout {
-    /// Per passage: its document's first passage.
-    first: Vec<DocId>,
-    /// Per first passage: the document's number of passages (0 elsewhere).
-    passages: Vec<u32>,
-    /// Per field: per first passage, the sum of its passages' fieldnorms.
-    lengths: Mutex<Vec<(Field, Arc<Vec<u32>>)>>,
-}
-
-/// Layouts of recently searched segments.
-static LAYOUTS: Mutex<Vec<(SegmentId, Arc<Layout>)>> = Mutex::new(Vec::new());
-/// Segments whose layouts are kept (a few MB each at most).
-const MAX_LAYOUTS: usize = 64;
-
-impl Layout {
-    fn of(reader: &SegmentReader, position: &str) -> tantivy::Result<Arc<Layout>> {
-        let id = reader.segment_id();
-        if let Some((_, l)) = lock(&LAYOUTS).iter().find(|(s, _)| *s == id) {
-            return Ok(l.clone());
-        }
-        let positions = reader.fast_fields().u64(position)?;
-        let max_doc = reader.max_doc();
-        let mut first = Vec::with_capacity(max_doc as usize);
-        let mut passages = vec![0u32; max_doc as usize];
-        for d in 0..max_doc {
-            let f = first_of(&positions, d).min(d);
-            first.push(f);
-            passages[f as usize] += 1;
-        }
-        let layout = Arc::new(Layout {
-            first,
-            passages,
-            lengths: Mutex::new(Vec::new()),
-        });
-        let mut all = lock(&LAYOUTS);
-        if all.len() >= MAX_LAYOUTS {
-            all.remove(0);
-        }
-        all.push((id, layout.clone()));
-        Ok(layout)
-    }
-
-    /// Per first passage, the document's length in `field`.
-    fn lengths(&self, reader: &SegmentReader, field: Field) -> tantivy::Result<Arc<Vec<u32>>> {
-        if let Some((_, l)) = lock(&self.lengths).iter().find(|(f, _)| *f == field) {
-            return Ok(l.clone());
-        }
-        let norms = reader.get_fieldnorms_reader(field)?;
-        let mut lengths = vec![0u32; self.first.len()];
-        for (d, &f) in self.first.iter().enumerate() {
-            lengths[f as usize] = lengths[f as usize].saturating_add(norms.fieldnorm(d as DocId));
-        }
-        let lengths = Arc::new(lengths);
-        lock(&self.lengths).push((field, lengths.clone()));
-        Ok(lengths)
-    }
-}
-
-/// A lock, whatever a panicking holder left (the data are caches).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// Each term's documents in one segment.
 fn segment_doc_freqs(
     reader: &SegmentReader,
@@ -274,25 +203,124 @@ fn segment_doc_freqs(
     let alive = reader.alive_bitset();
     let mut out = Vec::with_capacity(terms.len());
     for (term, _, _) in terms {
-        let mut list: DocFreqs = Vec::new();
-        let inverted = reader.inverted_index(term.field())?;
-        if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::WithFreqs)? {
-            let mut d = postings.doc();
-            while d != TERMINATED {
-                if alive.is_none_or(|a| a.is_alive(d)) {
-                    let first = layout.first[d as usize];
-                    let tf = postings.term_freq();
-                    match list.last_mut() {
-                        Some((f, t)) if *f == first => *t += tf,
-                        _ => list.push((first, tf)),
-                    }
+        let Some(mut postings) = terms::postings(reader, term, IndexRecordOption::WithFreqs)?
+        else {
+            out.push(Vec::new());
+            continue;
+        };
+        // At most one entry per passage.
+        let mut list: DocFreqs = Vec::with_capacity(postings.size_hint() as usize);
+        let mut d = postings.doc();
+        while d != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(d)) {
+                let first = layout.first(d);
+                let tf = postings.term_freq();
+                match list.last_mut() {
+                    Some((f, t)) if *f == first => *t += tf,
+                    _ => list.push((first, tf)),
                 }
-                d = postings.advance();
             }
+            d = postings.advance();
         }
         out.push(list);
     }
     Ok(out)
+}
+
+/// Scratch space to add up the documents' scores of one segment, dense
+/// over its passages and kept per thread across queries: no sorting, no
+/// allocation per query once grown.
+#[derive(Default)]
+struct Accumulator {
+    /// Per first passage: the document's evidence so far (where `summed`
+    /// has its bit).
+    sums: Vec<Score>,
+    summed: Vec<u64>,
+    /// Per first passage: the best of the current word's forms so far
+    /// (where `found` has its bit), and those documents in order found.
+    best: Vec<Score>,
+    found: Vec<u64>,
+    word_docs: Vec<DocId>,
+}
+
+thread_local! {
+    static ACCUMULATOR: std::cell::RefCell<Accumulator> = std::cell::RefCell::default();
+}
+
+fn has(bits: &[u64], d: DocId) -> bool {
+    bits[d as usize / 64] & (1 << (d % 64)) != 0
+}
+
+fn set(bits: &mut [u64], d: DocId) {
+    bits[d as usize / 64] |= 1 << (d % 64);
+}
+
+impl Accumulator {
+    /// Room for a segment of `max_doc` passages (zeroed memory: the
+    /// pages a small query does not touch cost nothing).
+    fn reserve(&mut self, max_doc: usize) {
+        if self.sums.len() < max_doc {
+            *self = Accumulator {
+                sums: vec![0.0; max_doc],
+                summed: vec![0; max_doc.div_ceil(64)],
+                best: vec![0.0; max_doc],
+                found: vec![0; max_doc.div_ceil(64)],
+                word_docs: std::mem::take(&mut self.word_docs),
+            };
+        }
+    }
+
+    /// Adds a word's score in document `d` to the document's sum (the
+    /// first word's score is the sum, as a fold from it would give).
+    #[inline]
+    fn add(&mut self, d: DocId, score: Score) {
+        if has(&self.summed, d) {
+            self.sums[d as usize] += score;
+        } else {
+            set(&mut self.summed, d);
+            self.sums[d as usize] = score;
+        }
+    }
+
+    /// Keeps the better of a form's score and the word's best so far in
+    /// document `d`.
+    #[inline]
+    fn keep_best(&mut self, d: DocId, score: Score) {
+        if has(&self.found, d) {
+            let best = &mut self.best[d as usize];
+            *best = best.max(score);
+        } else {
+            set(&mut self.found, d);
+            self.best[d as usize] = score;
+            self.word_docs.push(d);
+        }
+    }
+
+    /// Adds the current word's best scores to the sums, and forgets them.
+    fn add_word(&mut self) {
+        let docs = std::mem::take(&mut self.word_docs);
+        for &d in &docs {
+            self.found[d as usize / 64] = 0;
+            self.add(d, self.best[d as usize]);
+        }
+        self.word_docs = docs;
+        self.word_docs.clear();
+    }
+
+    /// The documents summed, ascending, with their sums; the accumulator
+    /// is empty again.
+    fn take(&mut self) -> Vec<(DocId, Score)> {
+        let mut out = Vec::new();
+        for (w, word) in self.summed.iter_mut().enumerate() {
+            let mut bits = std::mem::take(word);
+            while bits != 0 {
+                let d = (w * 64) as DocId + bits.trailing_zeros();
+                out.push((d, self.sums[d as usize]));
+                bits &= bits - 1;
+            }
+        }
+        out
+    }
 }
 
 impl Query for DocEvidenceQuery {
@@ -313,9 +341,8 @@ impl Query for DocEvidenceQuery {
         };
         let schema = enable_scoring.schema();
         let position = schema.get_field_name(self.position).to_string();
-        let documents = statistics_provider
-            .doc_freq(&Term::from_field_u64(self.position, 0))?
-            .max(1);
+        let first = Term::from_field_u64(self.position, 0);
+        let documents = terms::stats_doc_freq(statistics_provider, searcher, &first)?.max(1);
         let mut per_segment = Vec::with_capacity(searcher.segment_readers().len());
         let mut doc_freq = vec![0u64; self.terms.len()];
         let mut layouts = Vec::with_capacity(searcher.segment_readers().len());
@@ -335,7 +362,8 @@ impl Query for DocEvidenceQuery {
         // document length.
         let mut term_weights = Vec::with_capacity(self.terms.len());
         for ((term, boost, group), n) in self.terms.iter().zip(&doc_freq) {
-            let tokens = statistics_provider.total_num_tokens(term.field())?;
+            let tokens =
+                terms::stats_total_num_tokens(statistics_provider, searcher, term.field())?;
             term_weights.push(TermWeight {
                 term: term.clone(),
                 described: describe_term(schema, term),
@@ -346,50 +374,53 @@ impl Query for DocEvidenceQuery {
                 avgdl: (tokens as Score / documents as Score).max(1.0),
             });
         }
+        // The words (groups) in ascending order, each with its forms: a
+        // document's evidence adds up its words' scores in that order.
+        let mut order: Vec<usize> = (0..term_weights.len()).collect();
+        order.sort_by_key(|&t| term_weights[t].group);
         let mut segments = Vec::with_capacity(per_segment.len());
-        let readers = searcher.segment_readers().iter().zip(&layouts);
+        let readers = searcher.segment_readers().iter().zip(layouts);
         for ((reader, layout), lists) in readers.zip(per_segment) {
             if lists.iter().all(Vec::is_empty) {
                 continue;
             }
-            let mut scores: Vec<(DocId, u32, Score)> = Vec::new();
-            for (list, tw) in lists.iter().zip(&term_weights) {
-                if list.is_empty() {
-                    continue;
-                }
-                let lengths = layout.lengths(reader, tw.term.field())?;
-                for &(first, tf) in list {
-                    let dl = lengths[first as usize] as Score;
-                    let params = self.params_of(layout, first);
-                    scores.push((first, tw.group, tw.score(params, tf as Score, dl)));
-                }
-            }
-            scores.sort_unstable_by_key(|f| (f.0, f.1));
-            let mut firsts: Vec<(DocId, Score)> = Vec::with_capacity(scores.len());
-            // Per (document, word): the best of the word's forms.
-            let mut best: Option<(DocId, u32, Score)> = None;
-            let add =
-                |firsts: &mut Vec<(DocId, Score)>, (d, _, sc): (DocId, u32, Score)| match firsts
-                    .last_mut()
-                {
-                    Some((f, total)) if *f == d => *total += sc,
-                    _ => firsts.push((d, sc)),
-                };
-            for (d, group, sc) in scores {
-                match &mut best {
-                    Some((bd, bg, bs)) if *bd == d && *bg == group => *bs = bs.max(sc),
-                    _ => {
-                        if let Some(b) = best.take() {
-                            add(&mut firsts, b);
+            let firsts = ACCUMULATOR.with(|acc| -> tantivy::Result<_> {
+                let mut acc = acc.borrow_mut();
+                acc.reserve(reader.max_doc() as usize);
+                let mut at = 0;
+                while at < order.len() {
+                    let group = term_weights[order[at]].group;
+                    let forms = order[at..]
+                        .iter()
+                        .take_while(|&&t| term_weights[t].group == group)
+                        .count();
+                    for &t in &order[at..at + forms] {
+                        let (list, tw) = (&lists[t], &term_weights[t]);
+                        if list.is_empty() {
+                            continue;
                         }
-                        best = Some((d, group, sc));
+                        let lengths = layout.lengths(reader, tw.term.field())?;
+                        for &(first, tf) in list {
+                            let dl = lengths.get(first) as Score;
+                            let params = self.params_of(&layout, first);
+                            let score = tw.score(params, tf as Score, dl);
+                            if forms == 1 {
+                                acc.add(first, score);
+                            } else {
+                                acc.keep_best(first, score);
+                            }
+                        }
                     }
+                    if forms > 1 {
+                        acc.add_word();
+                    }
+                    at += forms;
                 }
+                Ok(acc.take())
+            })?;
+            if !firsts.is_empty() {
+                segments.push((reader.segment_id(), layout, Arc::new(firsts)));
             }
-            if let Some(b) = best {
-                add(&mut firsts, b);
-            }
-            segments.push((reader.segment_id(), firsts));
         }
         Ok(Box::new(DocEvidenceWeight {
             segments,
@@ -407,10 +438,14 @@ impl Query for DocEvidenceQuery {
     }
 }
 
+/// A segment's matching documents' first passages, ascending, with the
+/// documents' scores.
+type Firsts = Arc<Vec<(DocId, Score)>>;
+
 struct DocEvidenceWeight {
     /// Per segment: its matching documents' first passages, ascending, with
     /// the documents' scores.
-    segments: Vec<(SegmentId, Vec<(DocId, Score)>)>,
+    segments: Vec<(SegmentId, Arc<Layout>, Firsts)>,
     /// Name of the position fast field.
     position: String,
     /// The terms with their statistics (for explanations).
@@ -421,24 +456,23 @@ struct DocEvidenceWeight {
 }
 
 impl DocEvidenceWeight {
-    fn firsts(&self, reader: &SegmentReader) -> Option<&[(DocId, Score)]> {
+    fn segment(&self, reader: &SegmentReader) -> Option<(&Arc<Layout>, &Firsts)> {
         self.segments
             .iter()
-            .find(|(id, _)| *id == reader.segment_id())
-            .map(|(_, f)| f.as_slice())
+            .find(|(id, _, _)| *id == reader.segment_id())
+            .map(|(_, layout, firsts)| (layout, firsts))
     }
 }
 
 impl Weight for DocEvidenceWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let Some(firsts) = self.firsts(reader) else {
+        let Some((layout, firsts)) = self.segment(reader) else {
             return Ok(Box::new(EmptyScorer));
         };
-        let positions = reader.fast_fields().u64(&self.position)?;
-        let firsts = firsts.iter().map(|&(d, s)| (d, s * boost)).collect();
         Ok(Box::new(DocLevelScorer::new(
-            firsts,
-            positions,
+            firsts.clone(),
+            boost,
+            layout.clone(),
             reader.max_doc(),
         )))
     }
@@ -447,19 +481,18 @@ impl Weight for DocEvidenceWeight {
     /// the term's occurrences in the document's passages with the same
     /// [`TermWeight::score`] the weight used.
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let positions = reader.fast_fields().u64(&self.position)?;
-        let first = first_of(&positions, doc);
+        let layout = Layout::of(reader, &self.position)?;
+        let first = layout.first(doc);
         let Some(score) = self
-            .firsts(reader)
-            .and_then(|f| f.binary_search_by_key(&first, |x| x.0).ok().map(|i| f[i].1))
+            .segment(reader)
+            .and_then(|(_, f)| f.binary_search_by_key(&first, |x| x.0).ok().map(|i| f[i].1))
         else {
             return Err(tantivy::TantivyError::InvalidArgument(format!(
                 "Document #({doc}) does not match"
             )));
         };
-        let layout = Layout::of(reader, &self.position)?;
         let params = self.query.params_of(&layout, first);
-        let passages = layout.passages[first as usize];
+        let passages = layout.passages(first);
         let mut e = Explanation::new_with_string(
             format!(
                 "document evidence: BM25 of the query's words over the whole document \
@@ -473,9 +506,8 @@ impl Weight for DocEvidenceWeight {
         // Per word (group), its forms' explanations: the best one counts.
         let mut words: Vec<(u32, Vec<Explanation>)> = Vec::new();
         for tw in &self.terms {
-            let inverted = reader.inverted_index(tw.term.field())?;
             let Some(mut postings) =
-                inverted.read_postings(&tw.term, IndexRecordOption::WithFreqs)?
+                terms::postings(reader, &tw.term, IndexRecordOption::WithFreqs)?
             else {
                 continue;
             };
@@ -484,14 +516,14 @@ impl Weight for DocEvidenceWeight {
             if d < first {
                 d = postings.seek(first);
             }
-            while d != TERMINATED && layout.first[d as usize] == first {
+            while d != TERMINATED && layout.first(d) == first {
                 if alive.is_none_or(|a| a.is_alive(d)) {
                     tf += postings.term_freq();
                 }
                 d = postings.advance();
             }
             if tf > 0 {
-                let dl = layout.lengths(reader, tw.term.field())?[first as usize] as Score;
+                let dl = layout.lengths(reader, tw.term.field())?.get(first) as Score;
                 let x = tw.explain(params, tf as Score, dl, self.documents);
                 match words.iter_mut().find(|(g, _)| *g == tw.group) {
                     Some((_, forms)) => forms.push(x),
@@ -623,5 +655,70 @@ mod tests {
         assert!(apples < apple, "the lighter form is the weaker one");
         assert!((score([0, 1]) - (apple + apples)).abs() < 1e-5);
         assert!((score([3, 3]) - apple).abs() < 1e-5);
+    }
+
+    #[test]
+    fn lazy_and_full_layouts_give_the_same_scores() {
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let position = b.add_u64_field("position", INDEXED | FAST);
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let docs: [&[&str]; 5] = [
+            &["apple pie", "apples and pears", "no fruit here"],
+            &["pear"],
+            &["apple apple", "pear tart with apples"],
+            &["nothing"],
+            &["apples", "pears pears", "apple", "jam"],
+        ];
+        for passages in docs {
+            let batch: Vec<_> = passages
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let mut d = TantivyDocument::new();
+                    d.add_text(body, text);
+                    d.add_u64(position, i as u64);
+                    tantivy::indexer::UserOperation::Add(d)
+                })
+                .collect();
+            w.run(batch).unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let t = |text| Term::from_field_text(body, text);
+        // Two words, the first with two forms.
+        let q = DocEvidenceQuery::new(
+            vec![
+                (t("apple"), 1.0, 0),
+                (t("apples"), 0.7, 0),
+                (t("pear"), 1.0, 1),
+            ],
+            position,
+            Bm25Params { k1: 1.2, b: 0.75 },
+            Bm25Params { k1: 0.4, b: 0.75 },
+        );
+        let run = || {
+            let mut got: Vec<(u32, u32)> = searcher
+                .search(&q, &TopDocs::with_limit(100).order_by_score())
+                .unwrap()
+                .into_iter()
+                .map(|(s, a)| (a.doc_id, s.to_bits()))
+                .collect();
+            got.sort_unstable();
+            got
+        };
+        // The first queries of a segment read a lazy layout, later ones
+        // the full one: the very same scores, bit for bit.
+        let first = run();
+        assert_eq!(first.len(), 10, "{first:?}");
+        for _ in 0..5 {
+            assert_eq!(run(), first);
+        }
+        let reader = &searcher.segment_readers()[0];
+        assert!(matches!(
+            *Layout::of(reader, "position").unwrap(),
+            Layout::Full(_)
+        ));
     }
 }

@@ -14,11 +14,17 @@
 //! average title length do not depend on how many passages a document has.
 
 use std::fmt;
+use std::sync::Arc;
 
 use tantivy::columnar::Column;
-use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{
+    Bm25StatisticsProvider, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
+};
 use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+use crate::search::layout::Layout;
+use crate::search::terms;
 
 /// Passages whose document's first passage matches `inner`, each scored
 /// as that first passage.
@@ -63,12 +69,13 @@ impl DocLevelQuery {
 /// A searcher's statistics with N = the number of documents.
 struct DocumentStatistics<'a> {
     passages: &'a dyn Bm25StatisticsProvider,
+    searcher: &'a tantivy::Searcher,
     documents: u64,
 }
 
 impl Bm25StatisticsProvider for DocumentStatistics<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        self.passages.total_num_tokens(field)
+        terms::stats_total_num_tokens(self.passages, self.searcher, field)
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {
@@ -76,7 +83,7 @@ impl Bm25StatisticsProvider for DocumentStatistics<'_> {
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        self.passages.doc_freq(term)
+        terms::stats_doc_freq(self.passages, self.searcher, term)
     }
 }
 
@@ -91,7 +98,8 @@ impl Query for DocLevelQuery {
                 let first = Term::from_field_u64(self.position, 0);
                 let stats = DocumentStatistics {
                     passages: statistics_provider,
-                    documents: statistics_provider.doc_freq(&first)?,
+                    searcher,
+                    documents: terms::stats_doc_freq(statistics_provider, searcher, &first)?,
                 };
                 self.inner
                     .weight(EnableScoring::enabled_from_statistics_provider(
@@ -129,19 +137,28 @@ impl DocLevelWeight {
 
 impl Weight for DocLevelWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let positions = self.positions(reader)?;
         let mut inner = self.inner.scorer(reader, boost)?;
-        let mut firsts = Vec::new();
         let mut doc = inner.doc();
+        if doc == TERMINATED {
+            // No title matches here: nothing to join (and an empty scorer
+            // is left out of the query's unions).
+            return Ok(Box::new(EmptyScorer));
+        }
+        let layout = Layout::of(reader, &self.position)?;
+        let mut firsts = Vec::new();
         while doc != TERMINATED {
-            if positions.first(doc) == Some(0) {
+            if layout.first(doc) == doc {
                 firsts.push((doc, inner.score()));
             }
             doc = inner.advance();
         }
+        if firsts.is_empty() {
+            return Ok(Box::new(EmptyScorer));
+        }
         Ok(Box::new(DocLevelScorer::new(
-            firsts,
-            positions,
+            Arc::new(firsts),
+            1.0,
+            layout,
             reader.max_doc(),
         )))
     }
@@ -183,7 +200,9 @@ impl Positions for Column<u64> {
 /// Walks the passages of the matching documents in doc id order.
 pub(crate) struct DocLevelScorer<P> {
     /// Matching first passages, ascending, with their scores.
-    firsts: Vec<(DocId, Score)>,
+    firsts: Arc<Vec<(DocId, Score)>>,
+    /// What each score is multiplied by.
+    boost: Score,
     /// Index in `firsts` of the current passage's document.
     at: usize,
     doc: DocId,
@@ -192,10 +211,18 @@ pub(crate) struct DocLevelScorer<P> {
 }
 
 impl<P: Positions> DocLevelScorer<P> {
-    pub(crate) fn new(firsts: Vec<(DocId, Score)>, positions: P, max_doc: DocId) -> Self {
+    /// A scorer of the passages of the documents starting at `firsts`,
+    /// each scoring its document's score times `boost`.
+    pub(crate) fn new(
+        firsts: Arc<Vec<(DocId, Score)>>,
+        boost: Score,
+        positions: P,
+        max_doc: DocId,
+    ) -> Self {
         let doc = firsts.first().map_or(TERMINATED, |f| f.0);
         DocLevelScorer {
             firsts,
+            boost,
             at: 0,
             doc,
             positions,
@@ -204,6 +231,7 @@ impl<P: Positions> DocLevelScorer<P> {
     }
 
     /// Whether `doc` is a passage of the document starting at `first`.
+    #[inline]
     fn belongs(&self, doc: DocId, first: DocId) -> bool {
         doc < self.max_doc && self.positions.get(doc) == Some(u64::from(doc - first))
     }
@@ -213,6 +241,21 @@ impl<P: Positions> DocLevelScorer<P> {
         self.at = at;
         self.doc = self.firsts.get(at).map_or(TERMINATED, |f| f.0);
         self.doc
+    }
+
+    /// The first index at or after `at` of a document starting after
+    /// `target`: galloping, since seeks mostly move a little way.
+    fn after(&self, target: DocId) -> usize {
+        let firsts = &self.firsts[..];
+        let (mut lo, mut step) = (self.at, 1);
+        let mut hi = lo;
+        while hi < firsts.len() && firsts[hi].0 <= target {
+            lo = hi + 1;
+            hi = self.at + step;
+            step *= 2;
+        }
+        let hi = hi.min(firsts.len());
+        lo + firsts[lo..hi].partition_point(|f| f.0 <= target)
     }
 }
 
@@ -235,7 +278,7 @@ impl<P: Positions> DocSet for DocLevelScorer<P> {
             return self.doc;
         }
         // The last matching document starting at or before `target`.
-        let after = self.at + self.firsts[self.at..].partition_point(|f| f.0 <= target);
+        let after = self.after(target);
         let candidate = after - 1;
         if self.belongs(target, self.firsts[candidate].0) {
             self.at = candidate;
@@ -255,8 +298,9 @@ impl<P: Positions> DocSet for DocLevelScorer<P> {
 }
 
 impl<P: Positions> Scorer for DocLevelScorer<P> {
+    #[inline]
     fn score(&mut self) -> Score {
-        self.firsts[self.at].1
+        self.firsts[self.at].1 * self.boost
     }
 }
 
@@ -287,7 +331,12 @@ mod tests {
 
     fn scorer(positions: &[u64], matching: &[DocId]) -> DocLevelScorer<Vec<u64>> {
         let firsts = matching.iter().map(|&d| (d, d as Score)).collect();
-        DocLevelScorer::new(firsts, positions.to_vec(), positions.len() as DocId)
+        DocLevelScorer::new(
+            Arc::new(firsts),
+            1.0,
+            positions.to_vec(),
+            positions.len() as DocId,
+        )
     }
 
     #[test]
@@ -315,7 +364,7 @@ mod tests {
         fn advance_and_seek_agree_with_brute_force(
             lens in proptest::collection::vec(1u32..6, 1..40),
             pick in proptest::collection::vec(any::<bool>(), 40),
-            steps in proptest::collection::vec((any::<bool>(), 0u32..8), 1..60),
+            steps in proptest::collection::vec((any::<bool>(), 0u32..64), 1..60),
         ) {
             let positions = layout(&lens);
             let starts: Vec<DocId> = (0..positions.len() as DocId)

@@ -9,8 +9,10 @@ pub mod explain;
 pub mod facets;
 pub mod highlight;
 pub mod hit;
+mod layout;
 pub mod multi;
 pub mod query;
+mod terms;
 
 use std::collections::HashMap;
 use std::ops::Bound;

@@ -1,0 +1,225 @@
+//! Dictionary lookups, shared by the parts of a query and by the queries
+//! of a process.
+//!
+//! One query looks each of its terms up several times per segment: the
+//! passage query (for its statistics and its scorer), the title
+//! ([`crate::search::doclevel`], counting documents) and the document
+//! evidence ([`crate::search::docevidence`]) each ask the same segment for
+//! the same term, and a batch asks again for the words many queries share.
+//! A segment never changes, so what its dictionary answers for a term can
+//! be kept: [`term_info`] remembers it (per thread, bounded).
+//!
+//! A field that no passage of a segment has (a collection without titles,
+//! the trigram field of a segment without German, Arabic or Turkish) is
+//! worse: tantivy's `SegmentReader::inverted_index` builds a new empty
+//! dictionary for it on every call. [`inverted`] remembers that the field
+//! is empty and answers `None` at once.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tantivy::index::{InvertedIndexReader, SegmentId};
+use tantivy::postings::{SegmentPostings, TermInfo};
+use tantivy::query::Bm25StatisticsProvider;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, SegmentReader, Term};
+
+/// Terms whose lookups are kept per thread; past this, the table starts
+/// over (a batch's common words come back at once).
+const MAX_TERMS: usize = 4096;
+
+/// A term's entry in each segment where it was looked up.
+type Entries = Vec<(SegmentId, Option<TermInfo>)>;
+
+thread_local! {
+    /// Per term: its entry in each segment looked up so far.
+    static INFOS: RefCell<FxHashMap<Term, Entries>> = RefCell::new(FxHashMap::default());
+    /// Fields that no passage of the segment has.
+    static EMPTY: RefCell<FxHashSet<(SegmentId, Field)>> = RefCell::new(FxHashSet::default());
+}
+
+/// The inverted index of `field` in `reader`, `None` when no passage of
+/// the segment has the field (tantivy would build an empty one each time).
+pub(crate) fn inverted(
+    reader: &SegmentReader,
+    field: Field,
+) -> tantivy::Result<Option<Arc<InvertedIndexReader>>> {
+    let key = (reader.segment_id(), field);
+    if EMPTY.with(|e| e.borrow().contains(&key)) {
+        return Ok(None);
+    }
+    let inverted = reader.inverted_index(field)?;
+    if inverted.terms().num_terms() == 0 {
+        EMPTY.with(|e| {
+            let mut e = e.borrow_mut();
+            if e.len() >= MAX_TERMS {
+                e.clear();
+            }
+            e.insert(key);
+        });
+        return Ok(None);
+    }
+    Ok(Some(inverted))
+}
+
+/// The entry of `term` in `reader`'s dictionary (`None`: not in the
+/// segment), looked up once per thread.
+pub(crate) fn term_info(reader: &SegmentReader, term: &Term) -> tantivy::Result<Option<TermInfo>> {
+    let segment = reader.segment_id();
+    let known = INFOS.with(|infos| {
+        infos.borrow().get(term).and_then(|segments| {
+            segments
+                .iter()
+                .find(|(s, _)| *s == segment)
+                .map(|(_, info)| info.clone())
+        })
+    });
+    if let Some(info) = known {
+        return Ok(info);
+    }
+    let info = match inverted(reader, term.field())? {
+        Some(inverted) => inverted.get_term_info(term)?,
+        None => None,
+    };
+    INFOS.with(|infos| {
+        let mut infos = infos.borrow_mut();
+        if infos.len() >= MAX_TERMS && !infos.contains_key(term) {
+            infos.clear();
+        }
+        infos
+            .entry(term.clone())
+            .or_default()
+            .push((segment, info.clone()));
+    });
+    Ok(info)
+}
+
+/// The postings of `term` in `reader`, `None` when the segment lacks it.
+pub(crate) fn postings(
+    reader: &SegmentReader,
+    term: &Term,
+    option: IndexRecordOption,
+) -> tantivy::Result<Option<SegmentPostings>> {
+    let Some(info) = term_info(reader, term)? else {
+        return Ok(None);
+    };
+    let inverted = reader.inverted_index(term.field())?;
+    Ok(Some(inverted.read_postings_from_terminfo(&info, option)?))
+}
+
+/// Passages containing `term` in `searcher`, deleted ones included: what
+/// `Searcher::doc_freq` counts.
+pub(crate) fn doc_freq(searcher: &Searcher, term: &Term) -> tantivy::Result<u64> {
+    let mut n = 0;
+    for reader in searcher.segment_readers() {
+        n += term_info(reader, term)?.map_or(0, |i| u64::from(i.doc_freq));
+    }
+    Ok(n)
+}
+
+/// Whether the statistics come from the searcher itself (what
+/// `Searcher::search` passes), so its segments' dictionaries give them.
+pub(crate) fn is_searcher(stats: &dyn Bm25StatisticsProvider, searcher: &Searcher) -> bool {
+    std::ptr::addr_eq(
+        stats as *const dyn Bm25StatisticsProvider,
+        searcher as *const _,
+    )
+}
+
+/// `term`'s document frequency from `stats`, through [`doc_freq`] when
+/// `stats` is `searcher` itself.
+pub(crate) fn stats_doc_freq(
+    stats: &dyn Bm25StatisticsProvider,
+    searcher: &Searcher,
+    term: &Term,
+) -> tantivy::Result<u64> {
+    if is_searcher(stats, searcher) {
+        doc_freq(searcher, term)
+    } else {
+        stats.doc_freq(term)
+    }
+}
+
+/// The number of tokens of `field` from `stats`: added up over the
+/// segments through [`inverted`] when `stats` is `searcher` itself (what
+/// tantivy's searcher counts, without building an empty dictionary for a
+/// segment that lacks the field).
+pub(crate) fn stats_total_num_tokens(
+    stats: &dyn Bm25StatisticsProvider,
+    searcher: &Searcher,
+    field: Field,
+) -> tantivy::Result<u64> {
+    if !is_searcher(stats, searcher) {
+        return stats.total_num_tokens(field);
+    }
+    let mut n = 0;
+    for reader in searcher.segment_readers() {
+        n += inverted(reader, field)?.map_or(0, |i| i.total_num_tokens());
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::schema::{STRING, Schema, TEXT};
+    use tantivy::{Index, doc};
+
+    use super::*;
+
+    #[test]
+    fn lookups_answer_as_tantivy_and_an_absent_field_is_none() {
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let title = b.add_text_field("title", STRING);
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        w.add_document(doc!(body => "cat dog")).unwrap();
+        w.add_document(doc!(body => "cat")).unwrap();
+        w.commit().unwrap();
+        w.add_document(doc!(body => "bird", title => "Birds"))
+            .unwrap();
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let term = |f, t| Term::from_field_text(f, t);
+        for _ in 0..2 {
+            // Twice: the second time from the table.
+            for t in [
+                term(body, "cat"),
+                term(body, "bird"),
+                term(body, "unicorn"),
+                term(title, "Birds"),
+            ] {
+                assert_eq!(
+                    doc_freq(&searcher, &t).unwrap(),
+                    searcher.doc_freq(&t).unwrap()
+                );
+                for reader in searcher.segment_readers() {
+                    let theirs = reader.inverted_index(t.field()).unwrap().get_term_info(&t);
+                    assert_eq!(term_info(reader, &t).unwrap(), theirs.unwrap(), "{t:?}");
+                }
+            }
+        }
+        let first = &searcher.segment_readers()[0];
+        assert!(inverted(first, title).unwrap().is_none());
+        assert!(inverted(first, body).unwrap().is_some());
+        assert!(
+            inverted(&searcher.segment_readers()[1], title)
+                .unwrap()
+                .is_some()
+        );
+        let mut p = postings(first, &term(body, "cat"), IndexRecordOption::WithFreqs)
+            .unwrap()
+            .unwrap();
+        use tantivy::DocSet;
+        assert_eq!(
+            (p.doc(), p.advance(), p.advance()),
+            (0, 1, tantivy::TERMINATED)
+        );
+        assert!(
+            postings(first, &term(title, "Birds"), IndexRecordOption::Basic)
+                .unwrap()
+                .is_none()
+        );
+    }
+}
