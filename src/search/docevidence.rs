@@ -549,11 +549,9 @@ impl Weight for DocEvidenceWeight {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::TopDocs;
-    use tantivy::schema::{FAST, INDEXED, Schema, TEXT};
-    use tantivy::{Index, TantivyDocument};
-
     use super::*;
+    use crate::search::layout::passages_index;
+    use tantivy::collector::TopDocs;
 
     /// BM25 of one term, written out.
     fn bm25(tf: f32, dl: f32, avgdl: f32, df: f32, n: f32, p: Bm25Params) -> f32 {
@@ -563,28 +561,10 @@ mod tests {
 
     #[test]
     fn passages_score_with_their_whole_documents_statistics() {
-        let mut b = Schema::builder();
-        let body = b.add_text_field("body", TEXT);
-        let position = b.add_u64_field("position", INDEXED | FAST);
-        let index = Index::create_in_ram(b.build());
-        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
         // Documents of passages: A = 2 passages with "apple" twice in all
         // (4 words), B = 1 passage (1 word), C = no apple (2 words).
-        let docs: [&[&str]; 3] = [&["apple pie", "apple tart"], &["apple"], &["pear jam"]];
-        for passages in docs {
-            let batch: Vec<_> = passages
-                .iter()
-                .enumerate()
-                .map(|(i, text)| {
-                    let mut d = TantivyDocument::new();
-                    d.add_text(body, text);
-                    d.add_u64(position, i as u64);
-                    tantivy::indexer::UserOperation::Add(d)
-                })
-                .collect();
-            w.run(batch).unwrap();
-        }
-        w.commit().unwrap();
+        let (index, body, position) =
+            passages_index(&[&["apple pie", "apple tart"], &["apple"], &["pear jam"]]);
         let searcher = index.reader().unwrap().searcher();
         let params = Bm25Params { k1: 1.2, b: 0.75 };
         let q = DocEvidenceQuery::new(
@@ -612,24 +592,8 @@ mod tests {
 
     #[test]
     fn the_forms_of_one_word_count_once_at_their_best() {
-        let mut b = Schema::builder();
-        let body = b.add_text_field("body", TEXT);
-        let position = b.add_u64_field("position", INDEXED | FAST);
-        let index = Index::create_in_ram(b.build());
-        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
         // One document of two passages: "apple" once, "apples" twice.
-        let batch: Vec<_> = ["apple pie", "apples apples"]
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                let mut d = TantivyDocument::new();
-                d.add_text(body, text);
-                d.add_u64(position, i as u64);
-                tantivy::indexer::UserOperation::Add(d)
-            })
-            .collect();
-        w.run(batch).unwrap();
-        w.commit().unwrap();
+        let (index, body, position) = passages_index(&[&["apple pie", "apples apples"]]);
         let searcher = index.reader().unwrap().searcher();
         let params = Bm25Params { k1: 1.2, b: 0.75 };
         let score = |groups: [u32; 2]| {
@@ -659,32 +623,13 @@ mod tests {
 
     #[test]
     fn lazy_and_full_layouts_give_the_same_scores() {
-        let mut b = Schema::builder();
-        let body = b.add_text_field("body", TEXT);
-        let position = b.add_u64_field("position", INDEXED | FAST);
-        let index = Index::create_in_ram(b.build());
-        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let docs: [&[&str]; 5] = [
+        let (index, body, position) = passages_index(&[
             &["apple pie", "apples and pears", "no fruit here"],
             &["pear"],
             &["apple apple", "pear tart with apples"],
             &["nothing"],
             &["apples", "pears pears", "apple", "jam"],
-        ];
-        for passages in docs {
-            let batch: Vec<_> = passages
-                .iter()
-                .enumerate()
-                .map(|(i, text)| {
-                    let mut d = TantivyDocument::new();
-                    d.add_text(body, text);
-                    d.add_u64(position, i as u64);
-                    tantivy::indexer::UserOperation::Add(d)
-                })
-                .collect();
-            w.run(batch).unwrap();
-        }
-        w.commit().unwrap();
+        ]);
         let searcher = index.reader().unwrap().searcher();
         let t = |text| Term::from_field_text(body, text);
         // Two words, the first with two forms.

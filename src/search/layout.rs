@@ -215,11 +215,45 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A one-segment index of documents, each a list of passages (a `body`
+/// text field and the `position` of each passage in its document), as
+/// gazette lays passages out: for the tests of the document evidence and
+/// the layouts.
 #[cfg(test)]
-mod tests {
+pub(crate) fn passages_index(
+    docs: &[&[&str]],
+) -> (
+    tantivy::Index,
+    tantivy::schema::Field,
+    tantivy::schema::Field,
+) {
     use tantivy::schema::{FAST, INDEXED, Schema, TEXT};
     use tantivy::{Index, TantivyDocument};
+    let mut b = Schema::builder();
+    let body = b.add_text_field("body", TEXT);
+    let position = b.add_u64_field("position", INDEXED | FAST);
+    let index = Index::create_in_ram(b.build());
+    let mut w: tantivy::IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(1, 15_000_000).unwrap();
+    for passages in docs {
+        let batch: Vec<_> = passages
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let mut d = TantivyDocument::new();
+                d.add_text(body, text);
+                d.add_u64(position, i as u64);
+                tantivy::indexer::UserOperation::Add(d)
+            })
+            .collect();
+        w.run(batch).unwrap();
+    }
+    w.commit().unwrap();
+    (index, body, position)
+}
 
+#[cfg(test)]
+mod tests {
     use super::*;
 
     #[test]
@@ -249,32 +283,12 @@ mod tests {
 
     #[test]
     fn the_lazy_layout_answers_as_the_full_one() {
-        let mut b = Schema::builder();
-        let body = b.add_text_field("body", TEXT);
-        let position = b.add_u64_field("position", INDEXED | FAST);
-        let index = Index::create_in_ram(b.build());
-        let mut w: tantivy::IndexWriter<TantivyDocument> =
-            index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let docs: [&[&str]; 4] = [
+        let (index, body, _) = passages_index(&[
             &["a b c", "d", "e f"],
             &["g"],
             &["h i j k", "l m"],
             &["n", "o", "p q", "r"],
-        ];
-        for passages in docs {
-            let batch: Vec<_> = passages
-                .iter()
-                .enumerate()
-                .map(|(i, text)| {
-                    let mut d = TantivyDocument::new();
-                    d.add_text(body, text);
-                    d.add_u64(position, i as u64);
-                    tantivy::indexer::UserOperation::Add(d)
-                })
-                .collect();
-            w.run(batch).unwrap();
-        }
-        w.commit().unwrap();
+        ]);
         let searcher = index.reader().unwrap().searcher();
         let reader = &searcher.segment_readers()[0];
         let mut kinds = Vec::new();
