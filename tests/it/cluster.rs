@@ -111,44 +111,34 @@ impl Cluster {
         cluster
     }
 
-    /// Raft state of node `i` (`/debug`): 1 leader, 4 follower; None if down.
-    fn state(&self, i: usize) -> Option<u64> {
-        let url = format!("http://127.0.0.1:{}/debug", self.api_ports[i]);
+    /// The JSON that node `i` answers at `path` (with the API key); None
+    /// if it is down or answers something else.
+    fn get_json(&self, i: usize, path: &str) -> Option<serde_json::Value> {
+        let url = format!("http://127.0.0.1:{}{path}", self.api_ports[i]);
         let mut resp = self
             .agent
             .get(&url)
             .header("X-TYPESENSE-API-KEY", KEY)
             .call()
             .ok()?;
-        let body = resp.body_mut().read_to_string().ok()?;
-        let v: serde_json::Value = serde_json::from_str(&body).ok()?;
-        v.get("state").and_then(|s| s.as_u64())
+        serde_json::from_str(&resp.body_mut().read_to_string().ok()?).ok()
+    }
+
+    /// Raft state of node `i` (`/debug`): 1 leader, 4 follower; None if down.
+    fn state(&self, i: usize) -> Option<u64> {
+        self.get_json(i, "/debug")?.get("state")?.as_u64()
     }
 
     /// How many documents node `i` holds in collection `news` (its own
     /// state machine, which a follower applies a moment after the leader).
     fn documents(&self, i: usize) -> Option<u64> {
-        let url = format!("http://127.0.0.1:{}/collections/news", self.api_ports[i]);
-        let mut resp = self
-            .agent
-            .get(&url)
-            .header("X-TYPESENSE-API-KEY", KEY)
-            .call()
-            .ok()?;
-        let body = resp.body_mut().read_to_string().ok()?;
-        let v: serde_json::Value = serde_json::from_str(&body).ok()?;
-        v.get("num_documents").and_then(|n| n.as_u64())
+        self.get_json(i, "/collections/news")?
+            .get("num_documents")?
+            .as_u64()
     }
 
     fn healthy(&self, i: usize) -> bool {
-        let url = format!("http://127.0.0.1:{}/health", self.api_ports[i]);
-        self.agent
-            .get(&url)
-            .call()
-            .ok()
-            .and_then(|mut r| r.body_mut().read_to_string().ok())
-            .and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
-            .is_some_and(|v| v["ok"] == true)
+        self.get_json(i, "/health").is_some_and(|v| v["ok"] == true)
     }
 
     /// The leader's index, once one is elected and the live nodes are healthy.
