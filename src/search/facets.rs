@@ -149,9 +149,9 @@ impl Engine {
     /// its matches (`took_ms` covers both).
     pub fn search_with_facets(&self, req: &Request, facets: &[Facet]) -> Result<Response> {
         let started = Instant::now();
-        let mut resp = self.search(req)?;
+        let (mut resp, phrases_as_words) = self.search_phrases(req)?;
         if !facets.is_empty() {
-            resp.facets = Some(self.facets(req, facets)?);
+            resp.facets = Some(self.facets_of(req, facets, phrases_as_words)?);
             resp.took_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0;
         }
         Ok(resp)
@@ -160,6 +160,12 @@ impl Engine {
     /// Counts `which` facets over every passage matching `req` (its limit,
     /// offset and `per_article` play no part), each without its own filter.
     pub fn facets(&self, req: &Request, which: &[Facet]) -> Result<Facets> {
+        self.facets_of(req, which, false)
+    }
+
+    /// [`Engine::facets`], with the query's phrases searched as words when
+    /// the search did so (nothing had them).
+    fn facets_of(&self, req: &Request, which: &[Facet], phrases_as_words: bool) -> Result<Facets> {
         let mut groups: Vec<(Request, Vec<Facet>)> = Vec::new();
         for &facet in which {
             let r = facet.without_own_filter(req);
@@ -171,7 +177,7 @@ impl Engine {
         let searchers = self.searchers();
         let mut out = Facets::default();
         for (r, group) in groups {
-            let compiled = self.compile(&r)?;
+            let compiled = self.compile(&r, phrases_as_words)?;
             let query = self.with_filters(compiled.query, &r)?;
             let request: serde_json::Map<String, serde_json::Value> = group
                 .iter()

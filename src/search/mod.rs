@@ -279,12 +279,33 @@ impl Engine {
 
     /// Runs one request.
     pub fn search(&self, req: &Request) -> Result<Response> {
+        Ok(self.search_phrases(req)?.0)
+    }
+
+    /// Runs one request; also says whether its phrases were searched as
+    /// words (nothing had them).
+    pub(crate) fn search_phrases(&self, req: &Request) -> Result<(Response, bool)> {
         let started = Instant::now();
-        let compiled = self.compile(req)?;
-        let query = self.with_filters(compiled.query, req)?;
+        let mut compiled = self.compile(req, false)?;
+        let mut query = self.with_filters(compiled.query, req)?;
         let searchers = self.searchers();
-        let stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
-        let (hits, total) = self.top(&searchers, stats.as_ref(), &*query, req)?;
+        let mut stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
+        let (mut hits, mut total) = self.top(&searchers, stats.as_ref(), &*query, req)?;
+        let relaxed = total == 0 && !compiled.phrases.is_empty();
+        if relaxed {
+            // No passage has the phrase (a pasted headline quoting someone
+            // loosely, a misremembered quote): search its words, and say so.
+            let phrases = std::mem::take(&mut compiled.phrases);
+            compiled = self.compile(req, true)?;
+            query = self.with_filters(compiled.query, req)?;
+            stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
+            (hits, total) = self.top(&searchers, stats.as_ref(), &*query, req)?;
+            let quoted: Vec<String> = phrases.iter().map(|p| format!("\"{p}\"")).collect();
+            compiled.warnings.push(format!(
+                "no passage has {}; searched the words instead",
+                quoted.join(", ")
+            ));
+        }
         // The weight of the very query that ranked the hits, built once
         // per index.
         let mut explainers: Vec<Option<Box<dyn Weight>>> =
@@ -337,18 +358,20 @@ impl Engine {
             }
             out.push(hit);
         }
-        Ok(Response {
+        let resp = Response {
             query: req.query.clone(),
             total,
             took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
             warnings: compiled.warnings,
             hits: out,
             facets: None,
-        })
+        };
+        Ok((resp, relaxed))
     }
 
     /// The query text compiled for the request's language (or the query's).
-    fn compile(&self, req: &Request) -> Result<query::Compiled> {
+    /// `phrases_as_words`: see [`Compiler::phrases_as_words`].
+    fn compile(&self, req: &Request, phrases_as_words: bool) -> Result<query::Compiled> {
         let f = &self.index().fields;
         let langs = match &req.lang {
             Some(l) => {
@@ -358,7 +381,13 @@ impl Engine {
             }
             None => self.query_stem_langs(&req.query),
         };
-        Ok(Compiler::new(f, langs).compile(&req.query))
+        let compiler = Compiler::new(f, langs);
+        let compiler = if phrases_as_words {
+            compiler.phrases_as_words()
+        } else {
+            compiler
+        };
+        Ok(compiler.compile(&req.query))
     }
 
     /// Stem languages for a query without `--lang`: the query's own language

@@ -165,6 +165,8 @@ pub struct Compiled {
     /// The document evidence's statistics, to share across indexes
     /// searched as one (`None` when the query has no evidence clause).
     pub evidence: Option<EvidenceStats>,
+    /// The positive phrases of several words, as written.
+    pub phrases: Vec<String>,
 }
 
 /// Context of compilation: the fields and the stem languages to expand to.
@@ -196,6 +198,11 @@ pub struct Compiler<'a> {
     /// beside them.
     stop_words_dropped: usize,
     positive_words_kept: usize,
+    /// Positive phrases are searched as their words (a phrase no passage
+    /// has; see [`Compiler::phrases_as_words`]).
+    phrases_as_words: bool,
+    /// The positive phrases of several words, as written.
+    phrases: Vec<String>,
 }
 
 /// One position of analyzed query text: its exact terms, and the word as
@@ -297,6 +304,53 @@ fn is_plain(text: &str) -> bool {
             .any(|w| matches!(w, "AND" | "OR" | "NOT" | "IN" | "TO"))
 }
 
+/// The field names of the query syntax.
+const FIELD_NAMES: [&str; 10] = [
+    "body", "text", "title", "lang", "kind", "author", "handle", "id", "doc", "date",
+];
+
+/// `text` without what tantivy's grammar would read as syntax but people
+/// write as prose, above all in pasted headlines:
+/// - a single quote that is not between two letters or digits (`'Hello
+///   world'`, `Guaidó' s`): an apostrophe or a quotation mark, not the
+///   start of a phrase (phrases are `"double-quoted"`; `l'AN` and `don't`
+///   keep theirs);
+/// - a colon that follows a word other than a field name and precedes
+///   white space (`Coronavirus: …`, `Kheyre: "…"`): a label, not a field
+///   (the grammar would search `Kheyre:` plus the phrase as one phrase, and
+///   find nothing). `title: x`, `10:14` and `http://…` are left alone.
+fn without_stray_syntax(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\'', ':']) {
+        return text.into();
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j].1);
+        let after = chars.get(i + 1).map(|&(_, c)| c);
+        let stray = match c {
+            '\'' => {
+                !(before.is_some_and(char::is_alphanumeric)
+                    && after.is_some_and(char::is_alphanumeric))
+            }
+            ':' => {
+                let word_start = text[..at]
+                    .rfind(|c: char| c.is_whitespace() || "()+-\"".contains(c))
+                    .map_or(0, |j| {
+                        j + text[j..].chars().next().map_or(1, char::len_utf8)
+                    });
+                let word = &text[word_start..at];
+                after.is_none_or(char::is_whitespace)
+                    && !word.is_empty()
+                    && !FIELD_NAMES.contains(&word)
+            }
+            _ => false,
+        };
+        out.push(if stray { ' ' } else { c });
+    }
+    out.into()
+}
+
 /// Only `Should` clauses, any one of which makes a match.
 fn is_union(b: &BooleanQuery) -> bool {
     b.get_minimum_number_should_match() <= 1 && b.clauses().iter().all(|(o, _)| *o == Occur::Should)
@@ -319,7 +373,17 @@ impl<'a> Compiler<'a> {
             keep_stop_words: false,
             stop_words_dropped: 0,
             positive_words_kept: 0,
+            phrases_as_words: false,
+            phrases: Vec::new(),
         }
+    }
+
+    /// Searches the query's positive `"phrases"` as their words: what the
+    /// engine runs again, with a warning, when a query with phrases
+    /// matches nothing.
+    pub fn phrases_as_words(mut self) -> Self {
+        self.phrases_as_words = true;
+        self
     }
 
     /// Compiles query text.
@@ -337,6 +401,7 @@ impl<'a> Compiler<'a> {
                 highlight: self.spec,
                 warnings: self.warnings,
                 evidence: None,
+                phrases: Vec::new(),
             };
         }
         self.stop_lang = self.query_lang().filter(|l| {
@@ -368,6 +433,7 @@ impl<'a> Compiler<'a> {
             }
             (!shoulds.is_empty()).then(|| union_of(shoulds))
         } else {
+            let text = &*without_stray_syntax(text);
             match tantivy::query_grammar::parse_query(text) {
                 Ok(ast) => self.ast(&ast, true),
                 Err(_) => {
@@ -383,6 +449,7 @@ impl<'a> Compiler<'a> {
             // words are all the query asks for.
             let mut again = Compiler::new(self.fields, std::mem::take(&mut self.stem_langs));
             again.keep_stop_words = true;
+            again.phrases_as_words = self.phrases_as_words;
             return again.compile_with(text, shortcut);
         }
         let mut query = query.unwrap_or_else(|| Box::new(EmptyQuery));
@@ -421,6 +488,7 @@ impl<'a> Compiler<'a> {
             highlight: self.spec,
             warnings: self.warnings,
             evidence: evidence_stats,
+            phrases: self.phrases,
         }
     }
 
@@ -607,6 +675,24 @@ impl<'a> Compiler<'a> {
                 &value.trim_start_matches('@').to_lowercase(),
             )),
             Some("id") | Some("doc") => Some(term_query(f.doc_id, value)),
+            Some(other) if lit.delimiter != Delimiter::None => {
+                // `Label:"…"`: the label as a word, and the phrase.
+                let label = UserInputLiteral {
+                    field_name: None,
+                    phrase: other.to_string(),
+                    delimiter: Delimiter::None,
+                    slop: 0,
+                    prefix: false,
+                };
+                let unquoted = UserInputLiteral {
+                    field_name: None,
+                    ..lit.clone()
+                };
+                let fields = self.default_fields();
+                let label = self.text_query(&label, &fields, positive);
+                let phrase = self.text_query(&unquoted, &fields, positive);
+                Some(should(vec![label, phrase]))
+            }
             Some(other) => {
                 // Not a field of ours ("http://…", "10:14"): search it as written.
                 let joined = UserInputLiteral {
@@ -628,10 +714,11 @@ impl<'a> Compiler<'a> {
         positive: bool,
     ) -> Box<dyn Query> {
         let units = units(&lit.phrase, self.query_lang());
-        let quoted = lit.delimiter != Delimiter::None;
+        let quoted = lit.delimiter != Delimiter::None && !(positive && self.phrases_as_words);
         if quoted && units.len() > 1 {
             let words: Vec<String> = units.iter().map(|u| u.exact[0].clone()).collect();
             if positive {
+                self.phrases.push(lit.phrase.clone());
                 self.spec.phrases.push(words.clone());
                 if fields.len() == 1 && fields[0].0 == self.fields.body {
                     // A phrase's document evidence: its words, as folded.
@@ -846,6 +933,42 @@ mod tests {
         // 3 words × (folded + en stem + es stem), deduplicated where equal.
         assert_eq!(main.clauses().len(), leaves(&*top.clauses()[0].1));
         assert!(main.clauses().len() >= 7, "{:?}", main);
+    }
+
+    #[test]
+    fn prose_quotes_and_labels_are_not_syntax() {
+        let cases = [
+            ("Kheyre: \"Doorashada waa\"", "Kheyre  \"Doorashada waa\""),
+            ("Coronavirus: WHO", "Coronavirus  WHO"),
+            ("'Xaaskeyga Aishwarya' iyo", " Xaaskeyga Aishwarya  iyo"),
+            ("Daraasad: 'Dawooyinka'", "Daraasad   Dawooyinka "),
+            ("l'AN don't Ra'isalwasaare", "l'AN don't Ra'isalwasaare"),
+            (
+                "title: guaido lang:en kind: tweet",
+                "title: guaido lang:en kind: tweet",
+            ),
+            ("+title: guaido (author: x)", "+title: guaido (author: x)"),
+            ("at 10:14 http://x.org", "at 10:14 http://x.org"),
+            ("ends with:", "ends with "),
+            ("Guaidó: élu", "Guaidó  élu"),
+            (": alone", ": alone"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(without_stray_syntax(text), want, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Stray quotes and labels are replaced, never anything else: the
+        /// text keeps its length and every other char.
+        #[test]
+        fn stray_syntax_becomes_space_only(text in "\\PC{0,40}") {
+            let out = without_stray_syntax(&text);
+            proptest::prop_assert_eq!(out.chars().count(), text.chars().count());
+            for (a, b) in text.chars().zip(out.chars()) {
+                proptest::prop_assert!(a == b || (b == ' ' && (a == '\'' || a == ':')));
+            }
+        }
     }
 
     proptest::proptest! {

@@ -549,3 +549,74 @@ fn a_lead_in_joins_its_paragraph_and_does_not_outrank_content() {
         ]
     );
 }
+
+/// The ids and scores of a response, in order.
+fn ranking(resp: &Response) -> Vec<(String, f32)> {
+    resp.hits
+        .iter()
+        .map(|h| (h.passage.id.clone(), h.score))
+        .collect()
+}
+
+#[test]
+fn a_phrase_nothing_has_is_searched_as_its_words_with_a_warning() {
+    let idx = TestIndex::corpus();
+    // The words occur ("National Guard"), never in this order.
+    let resp = idx.query("\"Guard National\"", &["--limit", "100"]);
+    assert_eq!(
+        resp.warnings,
+        ["no passage has \"Guard National\"; searched the words instead"]
+    );
+    let words = idx.query("Guard National", &["--limit", "100"]);
+    assert!(words.warnings.is_empty(), "{:?}", words.warnings);
+    assert!(resp.total > 5, "{}", resp.total);
+    assert_eq!(resp.total, words.total);
+    assert_eq!(ranking(&resp), ranking(&words));
+    // Highlights are the words, not a phrase span.
+    let top = &resp.hits[0];
+    assert!(
+        marked(top)
+            .iter()
+            .all(|m| ["Guard", "National"].contains(m))
+    );
+    // A phrase that matches keeps its meaning: no warning, phrase hits only.
+    let phrase = idx.query("\"National Guard\"", &["--limit", "100"]);
+    assert!(phrase.warnings.is_empty());
+    assert_eq!(phrase.total, 5);
+}
+
+#[test]
+fn a_label_before_a_colon_is_a_word_not_a_field() {
+    let idx = TestIndex::corpus();
+    // A pasted headline: "Venezuela: …" is not a field named Venezuela.
+    for (labelled, plain) in [
+        (
+            "Venezuela: \"National Guard\"",
+            "Venezuela \"National Guard\"",
+        ),
+        (
+            "Venezuela:\"National Guard\"",
+            "Venezuela \"National Guard\"",
+        ),
+        ("Venezuela: lawmakers", "Venezuela lawmakers"),
+    ] {
+        let a = idx.query(labelled, &["--limit", "100"]);
+        let b = idx.query(plain, &["--limit", "100"]);
+        assert!(a.warnings.is_empty(), "{labelled}: {:?}", a.warnings);
+        assert!(a.total > 5, "{labelled}: {}", a.total);
+        assert_eq!(ranking(&a), ranking(&b), "{labelled}");
+    }
+    // Field names keep their meaning, also before a space.
+    let kind = idx.query("+kind: tweet Guaidó", &["--limit", "100"]);
+    assert!(kind.total > 0);
+    assert!(kind.hits.iter().all(|h| h.passage.kind == Kind::Tweet));
+}
+
+#[test]
+fn single_quotes_are_quotation_marks_not_phrases() {
+    let idx = TestIndex::corpus();
+    let quoted = idx.query("'Guard National'", &["--limit", "100"]);
+    let words = idx.query("Guard National", &["--limit", "100"]);
+    assert!(quoted.warnings.is_empty(), "{:?}", quoted.warnings);
+    assert_eq!(ranking(&quoted), ranking(&words));
+}
