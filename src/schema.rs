@@ -35,8 +35,8 @@ pub struct Fields {
     pub title_text: Field,
     /// Passage terms (language-tagged text, positions).
     pub body: Field,
-    /// Character trigrams of the passage's words, in the languages of
-    /// [`crate::analysis::TRIGRAM_LANGUAGES`] only (language-tagged text,
+    /// Character grams of the passage's words, in the languages that have
+    /// them ([`crate::analysis::gram_size`]; language-tagged text,
     /// frequencies, no positions).
     pub body_gram: Field,
     /// Passage text as written.
@@ -87,11 +87,15 @@ fn text_indexing() -> TextOptions {
     )
 }
 
+/// The gram field: which passages hold a gram, each gram once per passage
+/// (no frequencies, no positions). Against frequencies: the same nDCG@10
+/// on ir-news-headlines (22 languages, 0.9046 / 0.9045) and a 6% smaller
+/// index of the news + tweets mix (299 → 280 MB).
 fn trigram_indexing() -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(TRIGRAM_ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqs),
+            .set_index_option(IndexRecordOption::Basic),
     )
 }
 

@@ -43,14 +43,33 @@ pub fn normalize(code: &str) -> Option<String> {
     Some(lower)
 }
 
-/// A language analyzed in its own way (a stemmer or marks, or Korean's
-/// bigrams): its code as a `'static` str, or `None`.
+/// A language analyzed in its own way (a stemmer or marks, or character
+/// grams): its code as a `'static` str, or `None`.
 pub fn analyzed(code: &str) -> Option<&'static str> {
-    super::stem::STEMMED_LANGUAGES
+    if let Some(l) = super::stem::STEMMED_LANGUAGES
         .iter()
         .chain(super::BIGRAM_LANGUAGES)
         .find(|l| **l == code)
-        .copied()
+    {
+        return Some(l);
+    }
+    super::gram_size(code).map(|_| leak_code(code))
+}
+
+/// A `'static` copy of a language code, made once per code: codes are two
+/// or three letters ([`super::is_code`]), so there are at most a few
+/// thousand, and an index holds a few dozen.
+fn leak_code(code: &str) -> &'static str {
+    static CODES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut codes = CODES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(c) = codes.iter().find(|c| **c == code) {
+        return c;
+    }
+    let c: &'static str = Box::leak(code.to_string().into_boxed_str());
+    codes.push(c);
+    c
 }
 
 /// A `'static` copy of an [`analyzed`] language's code (`und` for others).

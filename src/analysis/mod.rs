@@ -9,12 +9,13 @@
 //! (`lawmakers` → `en:lawmak`); in Vietnamese, whose marks tell words apart,
 //! the word with its marks instead of a stem (`má` → `ma`, `vi:má`). Tagging stems with their language keeps one
 //! language's stems from colliding with another's words, and lets an exact
-//! match score above a stemmed one (it matches both terms). In Arabic,
-//! German and Turkish a passage's words also produce the character trigrams
-//! of their folded form, tagged (`Bundestag` → `de#bun`, `de#und`, …), in a
-//! field of their own ([`TRIGRAM_ANALYZER`]): they match inside compounds
-//! and across inflections and clitics that the stemmer leaves (see
-//! [`TRIGRAM_LANGUAGES`]). Korean words, which carry their particles
+//! match score above a stemmed one (it matches both terms). In most
+//! languages (not English and the Romance languages, see
+//! [`WITHOUT_TRIGRAMS`]) a passage's words also produce the character
+//! trigrams of their folded form, tagged (`Bundestag` → `de#bun`, `de#und`,
+//! …), in a field of their own ([`TRIGRAM_ANALYZER`]): they match inside
+//! compounds and across inflections, clitics and prefixes that a stemmer
+//! leaves or that no stemmer handles. Korean words, which carry their particles
 //! (`정부는`, `정부가`), produce their syllable bigrams there instead
 //! (`ko#정부`, `ko#부는`), as Lucene's CJK analyzer indexes them.
 
@@ -41,33 +42,55 @@ pub const ANALYZER: &str = "gazette";
 pub const STEM_SEP: char = ':';
 
 /// Name of the registered tantivy analyzer of the `body_gram` field: only
-/// the trigram terms of language-tagged text in [`TRIGRAM_LANGUAGES`].
+/// the gram terms of language-tagged text ([`gram_size`]).
 pub const TRIGRAM_ANALYZER: &str = "gazette_trigram";
 
 /// Separator between a language and a character trigram, in trigram terms.
 pub const GRAM_SEP: char = '#';
 
-/// Languages whose words also index the character trigrams of their folded
-/// form (`lang#abc`), in the `body_gram` field. XQuAD-R, per-language
-/// indexes, trigrams weighted 0.3 in the query (docs/RELEVANCE.md): nDCG@10
-/// ar 0.784 → 0.810, de 0.799 → 0.824, tr 0.786 → 0.822; German news
-/// indexes 30–40 % slower. A trigram term costs index space and time,
-/// so only where it was measured to pay: these three languages (the peer
-/// with character trigrams, SQLite FTS5, was ahead of gazette in them).
-pub const TRIGRAM_LANGUAGES: &[&str] = &["ar", "de", "tr"];
+/// Languages whose words do not index character trigrams; every other
+/// language (a code of two or three letters) does: its words also produce
+/// the character trigrams of their folded form (`lang#abc`), in the
+/// `body_gram` field, weighted [`crate::search::query::TRIGRAM_WEIGHT`] in
+/// a query of that language. They match across the inflections,
+/// compounds, clitics and noun-class prefixes that a stemmer leaves, or
+/// that no stemmer handles (most languages have none). Measured
+/// (docs/RELEVANCE.md): on XQuAD-R, ar / de / tr / el / hi / ru gain
+/// 0.02–0.04 nDCG@10; on ir-news-headlines, 16 of the 17 languages
+/// without a stemmer gain (xh 0.691 → 0.788, sn 0.700 → 0.765, uk 0.889
+/// → 0.915, om 0.854 → 0.891; yo −0.004). Left out:
+/// - `und` (no language: the query could not ask for them);
+/// - scripts written without spaces, which the tokenizer already cuts
+///   into character n-grams (zh, ja, th, lo, km, my, bo, yue), and Korean,
+///   whose words give syllable bigrams instead ([`BIGRAM_LANGUAGES`]);
+/// - Vietnamese, written in syllables, with its marked second term;
+/// - English, Spanish, French, Portuguese and Italian: their Snowball
+///   stemmers catch most of their inflection (trigrams measured +0.002 to
+///   +0.007 there) and they are most of the text of a typical news index,
+///   where trigrams cost index time and space in proportion to the text.
+pub const WITHOUT_TRIGRAMS: &[&str] = &[
+    "und", "zh", "ja", "th", "lo", "km", "my", "bo", "yue", "vi", "en", "es", "fr", "pt", "it",
+];
 
 /// Languages whose words produce character bigrams instead: Korean (its
 /// Hangul words only), where a word is a stem and its particles
 /// (`정부는` → `ko#정부`, `ko#부는`).
 pub const BIGRAM_LANGUAGES: &[&str] = &["ko"];
 
-/// The character n-gram size of a language's gram terms, if it has them
-/// ([`TRIGRAM_LANGUAGES`], [`BIGRAM_LANGUAGES`]).
+/// Whether `code` is a language code gazette can name: two or three ASCII
+/// lower-case letters (ISO 639-1, else 639-3), as [`lang::normalize`]
+/// gives them.
+pub fn is_code(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// The character n-gram size of a language's gram terms, if it has them:
+/// 2 in [`BIGRAM_LANGUAGES`], none in [`WITHOUT_TRIGRAMS`], else 3.
 pub fn gram_size(lang: &str) -> Option<u8> {
-    if TRIGRAM_LANGUAGES.contains(&lang) {
-        Some(3)
-    } else if BIGRAM_LANGUAGES.contains(&lang) {
+    if BIGRAM_LANGUAGES.contains(&lang) {
         Some(2)
+    } else if is_code(lang) && !WITHOUT_TRIGRAMS.contains(&lang) {
+        Some(3)
     } else {
         None
     }
@@ -186,8 +209,7 @@ impl Analyzer {
     }
 
     /// The gram terms of one word (as written), as the index holds them:
-    /// trigrams in [`TRIGRAM_LANGUAGES`], bigrams in [`BIGRAM_LANGUAGES`];
-    /// none in other languages.
+    /// trigrams or bigrams as [`gram_size`] says; none in other languages.
     pub fn trigram_terms(&self, word: &str) -> Vec<String> {
         let Some(lang) = self.lang.filter(|_| self.gram > 0) else {
             return Vec::new();
@@ -339,6 +361,9 @@ pub struct GazetteTokenStream<'a> {
     gram_bounds: Vec<usize>,
     gram_ranges: Vec<(usize, usize)>,
     gram_next: usize,
+    /// Hashes of the grams emitted so far: each gram once per text (the
+    /// field keeps no frequencies).
+    gram_seen: rustc_hash::FxHashSet<u64>,
     current: Token,
     /// Tokens replayed instead of analyzing, and the next one's index.
     replay: Option<(Arc<[Token]>, usize)>,
@@ -358,6 +383,7 @@ impl<'a> GazetteTokenStream<'a> {
             gram_bounds: Vec::new(),
             gram_ranges: Vec::new(),
             gram_next: 0,
+            gram_seen: rustc_hash::FxHashSet::default(),
             current: Token::default(),
             replay: None,
         }
@@ -442,6 +468,13 @@ impl TokenStream for GazetteTokenStream<'_> {
         loop {
             if let Some(&(start, end)) = self.gram_ranges.get(self.gram_next) {
                 self.gram_next += 1;
+                let gram = &self.gram_word[start..end];
+                if !self
+                    .gram_seen
+                    .insert(xxhash_rust::xxh3::xxh3_64(gram.as_bytes()))
+                {
+                    continue;
+                }
                 let lang = self.analyzer.lang.unwrap_or_default();
                 let text = &mut self.current.text;
                 text.clear();
@@ -694,6 +727,37 @@ mod tests {
         );
         assert!(grams(Some("es"), "diputados").is_empty());
         assert!(grams(None, "diputados").is_empty());
+    }
+
+    #[test]
+    fn languages_without_a_stemmer_have_trigrams_too() {
+        // Swahili (no stemmer): `mtoto` (child) and `watoto` (children)
+        // share `tot` and `oto`.
+        assert_eq!(
+            grams(Some("sw"), "watoto")
+                .into_iter()
+                .map(|t| t.0)
+                .collect::<Vec<_>>(),
+            ["sw#wat", "sw#ato", "sw#tot", "sw#oto"]
+        );
+        assert_eq!(
+            Analyzer::for_lang(Some("sw")).trigram_terms("Mtoto"),
+            ["sw#mto", "sw#tot", "sw#oto"]
+        );
+        // Any code of two or three letters, ISO 639-3 included.
+        assert_eq!(gram_size("xh"), Some(3));
+        assert_eq!(gram_size("pcm"), Some(3));
+        assert_eq!(gram_size("ru"), Some(3));
+        assert_eq!(gram_size("ko"), Some(2));
+        for none in [
+            "en", "es", "fr", "pt", "it", "vi", "zh", "ja", "th", "und", "x", "xh1", "XH", "",
+        ] {
+            assert_eq!(gram_size(none), None, "{none:?}");
+        }
+        // Their code is interned once, and analyzed.
+        assert_eq!(lang::analyzed("sw"), Some("sw"));
+        assert!(std::ptr::eq(lang::intern("sw"), lang::intern("sw")));
+        assert_eq!(lang::intern("x1"), "und");
     }
 
     #[test]

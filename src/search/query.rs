@@ -55,8 +55,8 @@ pub const EXACT_WEIGHT: f32 = 0.2;
 /// XQuAD-R mixed 0.803 -> 0.804 (docs/RELEVANCE.md).
 pub const EXACT_EVIDENCE_WEIGHT: f32 = 1.0;
 
-/// Weight of each character-trigram term of a word (Arabic, German,
-/// Turkish: [`crate::analysis::TRIGRAM_LANGUAGES`]). XQuAD-R nDCG@10 of
+/// Weight of each character-trigram term of a word (languages not in
+/// [`crate::analysis::WITHOUT_TRIGRAMS`]). XQuAD-R nDCG@10 of
 /// ar / de / tr (trigrams then in the passage field itself): 0.813 /
 /// 0.823 / 0.816 at 1.0, 0.812 / 0.823 / 0.822 at 0.5, 0.810 / 0.825 /
 /// 0.823 at 0.3, 0.803 / 0.824 / 0.816 at 0.15 (docs/RELEVANCE.md).

@@ -105,6 +105,26 @@ fn turkish_case_endings_after_an_apostrophe_are_not_words() {
 }
 
 #[test]
+fn a_language_without_a_stemmer_matches_by_trigrams() {
+    // Swahili has no stemmer: `mtoto` (a child) and `watoto` (children)
+    // differ in their noun-class prefix; their trigrams `tot`, `oto` meet.
+    let idx = index_of(&[
+        r#"{"id": "children", "lang": "sw", "body": "Watoto wanacheza mpira uwanjani."}"#,
+        r#"{"id": "budget", "lang": "sw", "body": "Serikali imetangaza bajeti mpya ya mwaka."}"#,
+        r#"{"id": "english", "lang": "en", "body": "Watoto is not an English word, photo is."}"#,
+    ]);
+    let resp = idx.query("mtoto", &["--lang", "sw"]);
+    assert_eq!(doc_ids(&resp), ["children"]);
+    // The word itself ranks above its trigrams alone, in its language.
+    let resp = idx.query("watoto mtoto", &["--lang", "sw"]);
+    assert_eq!(doc_ids(&resp), ["children"]);
+    assert_eq!(crate::common::marked(&resp.hits[0]), ["Watoto"]);
+    // English has no trigrams: `photo` does not find `watoto`.
+    let resp = idx.query("photo", &["--lang", "en"]);
+    assert_eq!(doc_ids(&resp), ["english"]);
+}
+
+#[test]
 fn stop_words_are_left_out_of_queries_with_other_words() {
     let idx = index_of(&[
         r#"{"id": "the", "lang": "en", "title": "Chamber", "body": "The chamber and the hall of the house."}"#,
