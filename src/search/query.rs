@@ -70,12 +70,19 @@ pub const TRIGRAM_WEIGHT: f32 = 0.3;
 /// 0.921 / 0.904). Kept at 1.0, not tuned further on 117 queries.
 pub const BIGRAM_WEIGHT: f32 = 1.0;
 
+/// [`TRIGRAM_WEIGHT`], unless `GAZETTE_TRIGRAM_WEIGHT` sets another
+/// (experiments; read once).
+pub fn trigram_weight() -> f32 {
+    static W: OnceLock<f32> = OnceLock::new();
+    *W.get_or_init(|| env_param("GAZETTE_TRIGRAM_WEIGHT", TRIGRAM_WEIGHT))
+}
+
 /// Weight of each gram term of a word in `lang`.
 fn gram_weight(lang: &str) -> f32 {
     if crate::analysis::gram_size(lang) == Some(2) {
         BIGRAM_WEIGHT
     } else {
-        TRIGRAM_WEIGHT
+        trigram_weight()
     }
 }
 /// BM25 term-frequency saturation of the passage text and title. tantivy
