@@ -127,6 +127,7 @@ fn highlighting_and_output(c: &mut Criterion) {
             .map(|s| s.to_string())
             .collect(),
         phrases: vec![vec!["security".into(), "forces".into()]],
+        grams: Vec::new(),
     };
     let spans = highlight(EN, "en", &spec).len();
     assert!(spans > 20, "{spans}");

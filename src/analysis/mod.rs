@@ -198,6 +198,11 @@ impl Analyzer {
         }
     }
 
+    /// The language analyzed, if any.
+    pub fn lang(&self) -> Option<&'static str> {
+        self.lang
+    }
+
     /// Folding without stemming.
     pub fn exact() -> Analyzer {
         Analyzer {

@@ -2,14 +2,14 @@
 //! marks every token that matched the query — exact, accent-folded or
 //! stemmed — and every occurrence of a quoted phrase as one span.
 
-use crate::analysis::{Analyzer, tokenizer};
+use crate::analysis::{Analyzer, GRAM_SEP, gram_size, tokenizer};
 use crate::search::hit::Span;
 use crate::search::query::HighlightSpec;
 
 /// Highlighted spans of `text` (a passage in language `lang`), in order and
 /// merged where they overlap or touch.
 pub fn highlight(text: &str, lang: &str, spec: &HighlightSpec) -> Vec<Span> {
-    if spec.terms.is_empty() && spec.phrases.is_empty() {
+    if spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty() {
         return Vec::new();
     }
     highlight_analyzed(text, &analyze(text, lang), spec)
@@ -23,6 +23,8 @@ pub struct Analyzed {
     tokens: Vec<AnalyzedToken>,
     /// The end of the last token at each position, by position.
     ends: Vec<(usize, usize)>,
+    /// The analyzer of the passage's language, for its words' grams.
+    analyzer: Analyzer,
 }
 
 #[derive(Debug)]
@@ -60,18 +62,24 @@ pub fn analyze(text: &str, lang: &str) -> Analyzed {
             })
         })
         .collect();
-    Analyzed { tokens, ends }
+    Analyzed {
+        tokens,
+        ends,
+        analyzer,
+    }
 }
 
 /// [`highlight`] of a passage analyzed beforehand: the same spans.
 pub fn highlight_analyzed(text: &str, analyzed: &Analyzed, spec: &HighlightSpec) -> Vec<Span> {
-    if spec.terms.is_empty() && spec.phrases.is_empty() {
+    if spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty() {
         return Vec::new();
     }
     let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let grams = QueryGrams::new(spec, analyzed.analyzer);
     for t in &analyzed.tokens {
         if spec.terms.contains(&*t.folded)
             || t.stem.as_deref().is_some_and(|s| spec.terms.contains(s))
+            || grams.as_ref().is_some_and(|g| g.matches(&t.folded))
         {
             ranges.push((t.start, t.end));
         }
@@ -99,6 +107,67 @@ pub fn highlight_analyzed(text: &str, analyzed: &Analyzed, spec: &HighlightSpec)
         }
     }
     merge(text, ranges)
+}
+
+/// The query words' trigrams in a passage's language, to highlight the
+/// words that matched by them.
+struct QueryGrams<'a> {
+    /// Each query word's trigrams (without the language).
+    words: Vec<Vec<&'a str>>,
+    /// All of them.
+    all: rustc_hash::FxHashSet<&'a str>,
+}
+
+impl<'a> QueryGrams<'a> {
+    /// The query's trigrams in the language of `analyzer` (the query's
+    /// grams carry their language, `sw#tot`: a word of another language
+    /// never matches); `None` when it has none there.
+    fn new(spec: &'a HighlightSpec, analyzer: Analyzer) -> Option<QueryGrams<'a>> {
+        let lang = analyzer.lang().filter(|l| gram_size(l) == Some(3))?;
+        let words: Vec<Vec<&str>> = spec
+            .grams
+            .iter()
+            .map(|q| {
+                q.iter()
+                    .filter_map(|g| g.strip_prefix(lang)?.strip_prefix(GRAM_SEP))
+                    .collect::<Vec<&str>>()
+            })
+            .filter(|q| q.len() >= 2)
+            .collect();
+        let all = words.iter().flatten().copied().collect();
+        (!words.is_empty()).then_some(QueryGrams { words, all })
+    }
+
+    /// Whether a word (`folded`) shares half of some query word's
+    /// trigrams, two at least (a trigram of a word is a substring of its
+    /// folded form).
+    fn matches(&self, folded: &str) -> bool {
+        // Any trigram of the word among the query's (most words: none)?
+        // The last four char boundaries, in a ring: boundary n at n % 4.
+        let mut ring = [0usize; 4];
+        let mut n = 0;
+        let mut any = false;
+        for b in folded
+            .char_indices()
+            .map(|(i, _)| i)
+            .skip(1)
+            .chain([folded.len()])
+        {
+            n += 1;
+            ring[n % 4] = b;
+            if n >= 3 && self.all.contains(&folded[ring[(n + 1) % 4]..b]) {
+                any = true;
+                break;
+            }
+        }
+        if !any || folded.chars().nth(3).is_none() {
+            return false;
+        }
+        self.words.iter().any(|q| {
+            let shared = q.iter().filter(|g| folded.contains(*g)).count();
+            shared >= 2 && 2 * shared >= q.len()
+        })
+    }
 }
 
 /// Analyzed passages shared by the queries of a batch, by passage: hits
@@ -222,7 +291,20 @@ mod tests {
                 .iter()
                 .map(|p| p.iter().map(|s| s.to_string()).collect())
                 .collect(),
+            grams: Vec::new(),
         }
+    }
+
+    #[test]
+    fn words_that_matched_by_their_grams_are_highlighted() {
+        // Swahili `mtoto` (a child): `Watoto` (children) shares `tot` and
+        // `oto`, two of its three trigrams; `toto` too; `mto` (a river)
+        // shares one, `photo` is English (its grams are not `sw#`).
+        let mut s = spec(&["mtoto"], &[]);
+        s.grams = vec![Analyzer::for_lang(Some("sw")).trigram_terms("mtoto")];
+        let text = "Watoto na toto mto photo mtoto.";
+        assert_eq!(marked(text, "sw", &s), ["Watoto", "toto", "mtoto"]);
+        assert_eq!(marked("photo watoto", "en", &s), Vec::<String>::new());
     }
 
     fn marked(text: &str, lang: &str, s: &HighlightSpec) -> Vec<String> {

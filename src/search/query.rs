@@ -159,6 +159,10 @@ pub struct HighlightSpec {
     /// Phrases: sequences of folded terms highlighted as one span where they
     /// occur in order.
     pub phrases: Vec<Vec<String>>,
+    /// The gram terms of each query word that has two or more: a word of
+    /// the passage that shares half of them (and two at least) matched by
+    /// its grams (`mtoto` → `Watoto`) and is highlighted too.
+    pub grams: Vec<Vec<String>>,
 }
 
 /// A compiled query.
@@ -827,6 +831,9 @@ impl<'a> Compiler<'a> {
         if positive {
             self.spec.terms.extend(unit.exact.iter().cloned());
             self.spec.terms.extend(stems.iter().cloned());
+            if grams.len() >= 2 {
+                self.spec.grams.push(grams.clone());
+            }
         }
         let exact_weight = if stems.is_empty() { 1.0 } else { EXACT_WEIGHT };
         let (body, body_gram) = (self.fields.body, self.fields.body_gram);

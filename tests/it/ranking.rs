@@ -115,6 +115,8 @@ fn a_language_without_a_stemmer_matches_by_trigrams() {
     ]);
     let resp = idx.query("mtoto", &["--lang", "sw"]);
     assert_eq!(doc_ids(&resp), ["children"]);
+    // The word that matched by its trigrams is highlighted.
+    assert_eq!(crate::common::marked(&resp.hits[0]), ["Watoto"]);
     // The word itself ranks above its trigrams alone, in its language.
     let resp = idx.query("watoto mtoto", &["--lang", "sw"]);
     assert_eq!(doc_ids(&resp), ["children"]);
