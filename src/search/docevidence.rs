@@ -150,8 +150,6 @@ impl DocEvidenceQuery {
 /// A term of the evidence with its statistics over documents.
 struct TermWeight {
     term: Term,
-    /// `field:"text"`, for explanations.
-    described: String,
     boost: Score,
     /// The query word it is a form of (see [`DocEvidenceQuery`]).
     group: u32,
@@ -174,11 +172,18 @@ impl TermWeight {
         self.idf * self.boost * (p.k1 + 1.0) * tf / (tf + self.norm(p, dl))
     }
 
-    fn explain(&self, p: Bm25Params, tf: Score, dl: Score, documents: u64) -> Explanation {
+    fn explain(
+        &self,
+        schema: &tantivy::schema::Schema,
+        p: Bm25Params,
+        tf: Score,
+        dl: Score,
+        documents: u64,
+    ) -> Explanation {
         let mut e = Explanation::new_with_string(
             format!(
                 "weight({} in the whole document), product of:",
-                self.described
+                describe_term(schema, &self.term)
             ),
             self.score(p, tf, dl),
         );
@@ -366,7 +371,6 @@ impl Query for DocEvidenceQuery {
                 terms::stats_total_num_tokens(statistics_provider, searcher, term.field())?;
             term_weights.push(TermWeight {
                 term: term.clone(),
-                described: describe_term(schema, term),
                 boost: *boost,
                 group: *group,
                 doc_freq: *n,
@@ -524,7 +528,7 @@ impl Weight for DocEvidenceWeight {
             }
             if tf > 0 {
                 let dl = layout.lengths(reader, tw.term.field())?.get(first) as Score;
-                let x = tw.explain(params, tf as Score, dl, self.documents);
+                let x = tw.explain(reader.schema(), params, tf as Score, dl, self.documents);
                 match words.iter_mut().find(|(g, _)| *g == tw.group) {
                     Some((_, forms)) => forms.push(x),
                     None => words.push((tw.group, vec![x])),
