@@ -37,6 +37,27 @@ thread_local! {
     static INFOS: RefCell<FxHashMap<Term, Entries>> = RefCell::new(FxHashMap::default());
     /// Fields that no passage of the segment has.
     static EMPTY: RefCell<FxHashSet<(SegmentId, Field)>> = RefCell::new(FxHashSet::default());
+    /// Tokens of a field in a segment (BM25's average length, asked by
+    /// every term of every query).
+    static TOKENS: RefCell<FxHashMap<(SegmentId, Field), u64>> = RefCell::new(FxHashMap::default());
+}
+
+/// The number of tokens of `field` in `reader`, looked up once per thread
+/// (a segment never changes).
+fn segment_tokens(reader: &SegmentReader, field: Field) -> tantivy::Result<u64> {
+    let key = (reader.segment_id(), field);
+    if let Some(n) = TOKENS.with(|t| t.borrow().get(&key).copied()) {
+        return Ok(n);
+    }
+    let n = inverted(reader, field)?.map_or(0, |i| i.total_num_tokens());
+    TOKENS.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.len() >= MAX_TERMS {
+            t.clear();
+        }
+        t.insert(key, n);
+    });
+    Ok(n)
 }
 
 /// The inverted index of `field` in `reader`, `None` when no passage of
@@ -155,7 +176,7 @@ pub(crate) fn stats_total_num_tokens(
     }
     let mut n = 0;
     for reader in searcher.segment_readers() {
-        n += inverted(reader, field)?.map_or(0, |i| i.total_num_tokens());
+        n += segment_tokens(reader, field)?;
     }
     Ok(n)
 }
