@@ -25,6 +25,46 @@ pub fn detect(text: &str) -> Option<Detected> {
     super::langid::identify(text)
 }
 
+/// A whatlang detector that chooses only among `codes` (the languages of
+/// an index: a query is in one of them) when whatlang knows every one of
+/// them (two or more); `None` otherwise, to detect among all: were one of
+/// the index's languages unknown to whatlang (Somali, Oromo, Kirundi, …),
+/// its queries would be forced, as reliably, into a wrong known one
+/// (ir-news-headlines, one mixed index: nDCG@10 0.8537 → 0.8352 with the
+/// allowlist regardless; XQuAD-R's 11 languages, all known: 0.8097 →
+/// 0.8187, and detection 20% faster).
+pub fn detector_for(codes: &[&str]) -> Option<whatlang::Detector> {
+    let langs: Vec<Lang> = Lang::all()
+        .iter()
+        .copied()
+        .filter(|l| codes.contains(&iso639_1(*l)))
+        .collect();
+    let all_known = codes
+        .iter()
+        .all(|c| langs.iter().any(|l| iso639_1(*l) == *c));
+    (langs.len() >= 2 && all_known).then(|| whatlang::Detector::with_allowlist(langs))
+}
+
+#[cfg(test)]
+mod detector_tests {
+    use super::*;
+
+    #[test]
+    fn a_query_is_detected_among_the_index_languages_only_when_all_are_known() {
+        // Portuguese or Spanish? Among en and es only, Spanish.
+        let d = detector_for(&["en", "es"]).expect("both known");
+        let text = "o presidente da assembleia nacional falou hoje com os deputados";
+        assert_eq!(
+            crate::analysis::langid::identify_among(text, &d).map(|d| d.lang),
+            Some("es")
+        );
+        assert_eq!(super::detect(text).map(|d| d.lang), Some("pt"));
+        // Somali is unknown to whatlang: no allowlist.
+        assert!(detector_for(&["en", "so"]).is_none());
+        assert!(detector_for(&["en"]).is_none());
+    }
+}
+
 /// Normalizes a language code given in input (`"ES"`, `"en-US"`, `"spa"`).
 pub fn normalize(code: &str) -> Option<String> {
     let base = code.trim().split(['-', '_']).next().unwrap_or("");

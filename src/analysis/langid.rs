@@ -277,6 +277,20 @@ pub fn identify(text: &str) -> Option<Detected> {
 
 /// [`identify`] with the census of `text` already taken.
 pub fn identify_with(text: &str, census: &Census) -> Option<Detected> {
+    identify_by(text, census, None)
+}
+
+/// [`identify`], whatlang choosing only among `detector`'s languages
+/// (those of an index, for its queries; see [`super::lang::detector_for`]).
+pub fn identify_among(text: &str, detector: &whatlang::Detector) -> Option<Detected> {
+    identify_by(text, &Census::of(text), Some(detector))
+}
+
+fn identify_by(
+    text: &str,
+    census: &Census,
+    detector: Option<&whatlang::Detector>,
+) -> Option<Detected> {
     if let Some(lang) = census.language() {
         return Some(Detected {
             lang,
@@ -284,7 +298,10 @@ pub fn identify_with(text: &str, census: &Census) -> Option<Detected> {
         });
     }
     census.dominant()?;
-    let info = whatlang::detect(sample(text))?;
+    let info = match detector {
+        Some(d) => d.detect(sample(text))?,
+        None => whatlang::detect(sample(text))?,
+    };
     Some(Detected {
         lang: iso639_1(info.lang()),
         reliable: info.is_reliable(),

@@ -103,6 +103,10 @@ impl Search for Engine {
     }
 }
 
+/// Words a query needs before its language is detected among the index's
+/// languages only ([`lang::detector_for`]).
+const MIN_WORDS_AMONG: usize = 4;
+
 /// One index or several searched as one ([`multi`]), ready to answer
 /// queries; cheap to share across threads.
 pub struct Engine {
@@ -110,6 +114,8 @@ pub struct Engine {
     parts: Vec<Part>,
     /// The stemmed languages of all of them.
     stem_langs: Vec<&'static str>,
+    /// Detects a query's language among those of the indexes.
+    detector: Option<whatlang::Detector>,
     /// `per_article` requests served, to decide when the table pays.
     per_article_requests: AtomicUsize,
     /// Passages analyzed for highlighting, kept across requests (batch).
@@ -217,8 +223,10 @@ impl Engine {
         }
         stem_langs.sort_unstable();
         stem_langs.dedup();
+        let detector = lang::detector_for(&stem_langs);
         Ok(Engine {
             parts,
+            detector,
             stem_langs,
             per_article_requests: AtomicUsize::new(0),
             passages: None,
@@ -398,7 +406,17 @@ impl Engine {
             // Detection could only pick what the fallback gives anyway.
             return self.stem_langs.clone();
         }
-        if let Some(d) = lang::detect(query).filter(|d| d.reliable)
+        // Among the index's languages only for a query of a few words:
+        // with fewer candidates whatlang calls even one word "reliable"
+        // (`Guaidó` Spanish among en, es, fr), and a word's stems are
+        // wanted in every language.
+        let detected = match &self.detector {
+            Some(d) if query.split_whitespace().nth(MIN_WORDS_AMONG - 1).is_some() => {
+                crate::analysis::langid::identify_among(query, d)
+            }
+            _ => lang::detect(query),
+        };
+        if let Some(d) = detected.filter(|d| d.reliable)
             && let Some(l) = self.stem_langs.iter().find(|l| **l == d.lang)
         {
             return vec![*l];
