@@ -810,7 +810,13 @@ impl<'a> Compiler<'a> {
     ) -> Box<dyn Query> {
         let mut stems: Vec<String> = Vec::new();
         if let Some(word) = &unit.stem_source {
-            for lang in &self.stem_langs {
+            // Languages with grams but neither a stemmer nor marks (most
+            // of an index's, on news in many languages) have no stem term.
+            let stemmed = self.stem_langs.iter().filter(|l| {
+                **l == crate::analysis::stem::MARKED_LANGUAGE
+                    || crate::analysis::stem::stemmer(l).is_some()
+            });
+            for lang in stemmed {
                 if let Some(term) = Analyzer::for_lang(Some(lang)).stem_term(word)
                     && !stems.contains(&term)
                 {
