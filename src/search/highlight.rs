@@ -142,6 +142,10 @@ impl<'a> QueryGrams<'a> {
     /// trigrams, two at least (a trigram of a word is a substring of its
     /// folded form).
     fn matches(&self, folded: &str) -> bool {
+        // Two trigrams need four chars: most short words stop here.
+        if folded.len() < 4 || folded.chars().nth(3).is_none() {
+            return false;
+        }
         // Any trigram of the word among the query's (most words: none)?
         // The last four char boundaries, in a ring: boundary n at n % 4.
         let mut ring = [0usize; 4];
@@ -160,7 +164,7 @@ impl<'a> QueryGrams<'a> {
                 break;
             }
         }
-        if !any || folded.chars().nth(3).is_none() {
+        if !any {
             return false;
         }
         self.words.iter().any(|q| {
