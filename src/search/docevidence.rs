@@ -216,9 +216,10 @@ fn segment_doc_freqs(
         // At most one entry per passage.
         let mut list: DocFreqs = Vec::with_capacity(postings.size_hint() as usize);
         let mut d = postings.doc();
+        let mut at = 0;
         while d != TERMINATED {
             if alive.is_none_or(|a| a.is_alive(d)) {
-                let first = layout.first(d);
+                let first = layout.first_from(d, &mut at);
                 let tf = postings.term_freq();
                 match list.last_mut() {
                     Some((f, t)) if *f == first => *t += tf,
@@ -328,6 +329,78 @@ impl Accumulator {
     }
 }
 
+/// Below one scored entry per this many passages of a segment, the
+/// documents' sums are made by sorting the entries rather than in the
+/// dense [`Accumulator`]: a one-shot query's first touch of the dense
+/// arrays costs a page fault per page, more than sorting a few thousand
+/// entries.
+const SPARSE: usize = 16;
+
+/// Each document's evidence in one segment, ascending by first passage:
+/// for each word (the terms of `order` that share a group, in order), the
+/// best of its forms' scores (`scored` calls back with each form's scores),
+/// added up word after word. Through the dense per-thread [`Accumulator`].
+fn dense_sums(
+    order: &[usize],
+    terms: &[TermWeight],
+    max_doc: usize,
+    mut scored: impl FnMut(usize, &mut dyn FnMut(DocId, Score)) -> tantivy::Result<()>,
+) -> tantivy::Result<Vec<(DocId, Score)>> {
+    ACCUMULATOR.with(|acc| {
+        let mut acc = acc.borrow_mut();
+        acc.reserve(max_doc);
+        for word in words(order, terms) {
+            if word.len() == 1 {
+                scored(word[0], &mut |d, score| acc.add(d, score))?;
+            } else {
+                for &t in word {
+                    scored(t, &mut |d, score| acc.keep_best(d, score))?;
+                }
+                acc.add_word();
+            }
+        }
+        Ok(acc.take())
+    })
+}
+
+/// [`dense_sums`] by sorting the `entries` scored entries: the same sums,
+/// added in the same order (bit for bit the same scores).
+fn sparse_sums(
+    order: &[usize],
+    terms: &[TermWeight],
+    entries: usize,
+    mut scored: impl FnMut(usize, &mut dyn FnMut(DocId, Score)) -> tantivy::Result<()>,
+) -> tantivy::Result<Vec<(DocId, Score)>> {
+    let mut all: Vec<(DocId, u32, Score)> = Vec::with_capacity(entries);
+    for (w, word) in words(order, terms).enumerate() {
+        for &t in word {
+            scored(t, &mut |d, score| all.push((d, w as u32, score)))?;
+        }
+    }
+    all.sort_unstable_by_key(|&(d, w, _)| (d, w));
+    let mut out: Vec<(DocId, Score)> = Vec::new();
+    let mut i = 0;
+    while i < all.len() {
+        let (d, w, mut best) = all[i];
+        i += 1;
+        while i < all.len() && all[i].0 == d && all[i].1 == w {
+            best = best.max(all[i].2);
+            i += 1;
+        }
+        match out.last_mut() {
+            Some((last, sum)) if *last == d => *sum += best,
+            _ => out.push((d, best)),
+        }
+    }
+    Ok(out)
+}
+
+/// The words of a query: runs of `order` (term indexes sorted by group)
+/// with one group.
+fn words<'a>(order: &'a [usize], terms: &'a [TermWeight]) -> impl Iterator<Item = &'a [usize]> {
+    order.chunk_by(move |&a, &b| terms[a].group == terms[b].group)
+}
+
 impl Query for DocEvidenceQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let EnableScoring::Enabled {
@@ -388,40 +461,27 @@ impl Query for DocEvidenceQuery {
             if lists.iter().all(Vec::is_empty) {
                 continue;
             }
-            let firsts = ACCUMULATOR.with(|acc| -> tantivy::Result<_> {
-                let mut acc = acc.borrow_mut();
-                acc.reserve(reader.max_doc() as usize);
-                let mut at = 0;
-                while at < order.len() {
-                    let group = term_weights[order[at]].group;
-                    let forms = order[at..]
-                        .iter()
-                        .take_while(|&&t| term_weights[t].group == group)
-                        .count();
-                    for &t in &order[at..at + forms] {
-                        let (list, tw) = (&lists[t], &term_weights[t]);
-                        if list.is_empty() {
-                            continue;
-                        }
-                        let lengths = layout.lengths(reader, tw.term.field())?;
-                        for &(first, tf) in list {
-                            let dl = lengths.get(first) as Score;
-                            let params = self.params_of(&layout, first);
-                            let score = tw.score(params, tf as Score, dl);
-                            if forms == 1 {
-                                acc.add(first, score);
-                            } else {
-                                acc.keep_best(first, score);
-                            }
-                        }
-                    }
-                    if forms > 1 {
-                        acc.add_word();
-                    }
-                    at += forms;
+            let scored = |t: usize, each: &mut dyn FnMut(DocId, Score)| -> tantivy::Result<()> {
+                let (list, tw) = (&lists[t], &term_weights[t]);
+                if list.is_empty() {
+                    return Ok(());
                 }
-                Ok(acc.take())
-            })?;
+                let lengths = layout.lengths(reader, tw.term.field())?;
+                for &(first, tf) in list {
+                    let dl = lengths.get(first) as Score;
+                    each(
+                        first,
+                        tw.score(self.params_of(&layout, first), tf as Score, dl),
+                    );
+                }
+                Ok(())
+            };
+            let entries: usize = lists.iter().map(Vec::len).sum();
+            let firsts = if entries.saturating_mul(SPARSE) < reader.max_doc() as usize {
+                sparse_sums(&order, &term_weights, entries, scored)?
+            } else {
+                dense_sums(&order, &term_weights, reader.max_doc() as usize, scored)?
+            };
             if !firsts.is_empty() {
                 segments.push((reader.segment_id(), layout, Arc::new(firsts)));
             }
@@ -623,6 +683,44 @@ mod tests {
         assert!(apples < apple, "the lighter form is the weaker one");
         assert!((score([0, 1]) - (apple + apples)).abs() < 1e-5);
         assert!((score([3, 3]) - apple).abs() < 1e-5);
+    }
+
+    proptest::proptest! {
+        /// The sorted (sparse) sums are the dense accumulator's, bit for
+        /// bit: the same words' best forms, added in the same order.
+        #[test]
+        fn sparse_and_dense_sums_agree(
+            groups in proptest::collection::vec(0u32..5, 1..8),
+            lists in proptest::collection::vec(
+                proptest::collection::btree_map(0u32..300, 0.01f32..30.0, 0..40), 8),
+        ) {
+            let terms: Vec<TermWeight> = groups
+                .iter()
+                .map(|&group| TermWeight {
+                    term: Term::from_field_text(Field::from_field_id(0), "t"),
+                    boost: 1.0,
+                    group,
+                    doc_freq: 1,
+                    idf: 1.0,
+                    avgdl: 1.0,
+                })
+                .collect();
+            let mut order: Vec<usize> = (0..terms.len()).collect();
+            order.sort_by_key(|&t| terms[t].group);
+            let scored = |t: usize, each: &mut dyn FnMut(DocId, Score)| {
+                for (&d, &s) in &lists[t] {
+                    each(d, s);
+                }
+                Ok(())
+            };
+            let entries = (0..terms.len()).map(|t| lists[t].len()).sum();
+            let dense = dense_sums(&order, &terms, 300, scored).unwrap();
+            let sparse = sparse_sums(&order, &terms, entries, scored).unwrap();
+            let bits = |v: &[(DocId, Score)]| -> Vec<(DocId, u32)> {
+                v.iter().map(|&(d, s)| (d, s.to_bits())).collect()
+            };
+            proptest::prop_assert_eq!(bits(&dense), bits(&sparse));
+        }
     }
 
     #[test]

@@ -15,29 +15,29 @@
 //! Computing it reads every passage of the segment, which a process that
 //! runs one query (`gazette query`) would pay for nothing: on a large
 //! index that was most of a one-shot query's time. So the first queries of
-//! a segment read what they need from the fast field and the field norms
-//! directly (a lazy layout), and the full one is built when the segment
-//! keeps being searched (batch, serve).
+//! a segment use a lazy layout: the documents' first passages only (the
+//! postings of `position = 0`, a few bit-packed blocks per thousand
+//! documents), each passage's document found among them, the lengths read
+//! from the field norms when asked; and the full one is built when the
+//! segment keeps being searched (batch, serve).
 
 use std::sync::{Arc, Mutex};
 
-use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
-use tantivy::schema::Field;
-use tantivy::{DocId, SegmentReader};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, SegmentReader, TERMINATED, Term};
 
 use crate::search::doclevel::Positions;
+use crate::search::terms;
 
 /// A segment's documents.
 pub(crate) enum Layout {
     /// Computed for every passage.
     Full(Full),
-    /// Read from the fast field when asked.
-    Lazy {
-        positions: Column<u64>,
-        max_doc: DocId,
-    },
+    /// The documents' first passages (ascending), each passage's document
+    /// found among them when asked.
+    Lazy { starts: Vec<DocId>, max_doc: DocId },
 }
 
 /// Each passage's first passage, each document's number of passages, and
@@ -100,7 +100,6 @@ impl Layout {
         if let Some((_, l)) = lock(&LAYOUTS).iter().find(|(s, _)| *s == id) {
             return Ok(l.clone());
         }
-        let positions = reader.fast_fields().u64(position)?;
         let asked = {
             let mut asked = lock(&ASKED);
             match asked.iter_mut().find(|(s, _)| *s == id) {
@@ -119,8 +118,12 @@ impl Layout {
         };
         let max_doc = reader.max_doc();
         if asked < FULL_AFTER {
-            return Ok(Arc::new(Layout::Lazy { positions, max_doc }));
+            return Ok(Arc::new(Layout::Lazy {
+                starts: starts(reader, position)?,
+                max_doc,
+            }));
         }
+        let positions = reader.fast_fields().u64(position)?;
         let layout = Arc::new(Layout::full((0..max_doc).map(|d| positions.first(d))));
         let mut all = lock(&LAYOUTS);
         if all.len() >= MAX_LAYOUTS {
@@ -151,20 +154,48 @@ impl Layout {
     pub(crate) fn first(&self, d: DocId) -> DocId {
         match self {
             Layout::Full(f) => f.first[d as usize],
-            Layout::Lazy { positions, .. } => first_of(d, positions.first(d)),
+            Layout::Lazy { starts, .. } => match starts.partition_point(|&s| s <= d) {
+                0 => d,
+                i => starts[i - 1],
+            },
         }
+    }
+
+    /// [`Layout::first`] for passages asked in ascending order: `at` keeps
+    /// where the last one was found (start it at 0), so that a walk over a
+    /// term's postings does not search the documents from the start each
+    /// time.
+    #[inline]
+    pub(crate) fn first_from(&self, d: DocId, at: &mut usize) -> DocId {
+        let Layout::Lazy { starts, .. } = self else {
+            return self.first(d);
+        };
+        if starts.get(*at).is_none_or(|&s| s > d) {
+            return self.first(d);
+        }
+        // Gallop forward to the last start at or before `d`.
+        let mut step = 1;
+        while starts.get(*at + step).is_some_and(|&s| s <= d) {
+            *at += step;
+            step *= 2;
+        }
+        let rest = &starts[*at..(*at + step).min(starts.len())];
+        *at += rest.partition_point(|&s| s <= d) - 1;
+        starts[*at]
     }
 
     /// The number of passages of the document starting at `first`.
     pub(crate) fn passages(&self, first: DocId) -> u32 {
         match self {
             Layout::Full(f) => f.passages[first as usize],
-            Layout::Lazy { positions, max_doc } => {
-                let mut n = 1;
-                while first + n < *max_doc && positions.first(first + n) == Some(u64::from(n)) {
-                    n += 1;
-                }
-                n
+            Layout::Lazy { starts, max_doc } => {
+                let next = starts.partition_point(|&s| s <= first);
+                starts
+                    .get(next)
+                    .copied()
+                    .unwrap_or(*max_doc)
+                    .saturating_sub(first)
+                    .max(1)
             }
         }
     }
@@ -205,9 +236,28 @@ impl Positions for Arc<Layout> {
     fn get(&self, doc: DocId) -> Option<u64> {
         match &**self {
             Layout::Full(f) => f.first.get(doc as usize).map(|&f| u64::from(doc - f)),
-            Layout::Lazy { positions, .. } => positions.first(doc),
+            Layout::Lazy { max_doc, .. } => {
+                (doc < *max_doc).then(|| u64::from(doc - self.first(doc)))
+            }
         }
     }
+}
+
+/// The first passages of `reader`'s documents, ascending: the passages
+/// whose `position` (the field named so) is 0, deleted ones included.
+fn starts(reader: &SegmentReader, position: &str) -> tantivy::Result<Vec<DocId>> {
+    let field = reader.schema().get_field(position)?;
+    let first = Term::from_field_u64(field, 0);
+    let Some(mut postings) = terms::postings(reader, &first, IndexRecordOption::Basic)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::with_capacity(postings.size_hint() as usize);
+    let mut d = postings.doc();
+    while d != TERMINATED {
+        out.push(d);
+        d = postings.advance();
+    }
+    Ok(out)
 }
 
 /// A lock, whatever a panicking holder left (the data are caches).
@@ -281,6 +331,10 @@ mod tests {
         assert_eq!(layout.get(8), None);
     }
 
+    fn layout_first(seen: &Option<Vec<(DocId, u32, u32, Option<u64>)>>, d: DocId) -> DocId {
+        seen.as_ref().unwrap()[d as usize].0
+    }
+
     #[test]
     fn the_lazy_layout_answers_as_the_full_one() {
         let (index, body, _) = passages_index(&[
@@ -309,6 +363,17 @@ mod tests {
             last = Some(seen);
         }
         assert_eq!(kinds, [false, false, false, true, true]);
+        // Passages asked in ascending order, from any start.
+        let lazy = Layout::Lazy {
+            starts: starts(reader, "position").unwrap(),
+            max_doc: reader.max_doc(),
+        };
+        for from in 0..reader.max_doc() {
+            let mut at = 0;
+            for d in from..reader.max_doc() {
+                assert_eq!(lazy.first_from(d, &mut at), layout_first(&last, d), "{d}");
+            }
+        }
         let seen = last.unwrap();
         assert_eq!(seen[1], (0, 3, 6, Some(1)));
         assert_eq!(seen[3], (3, 1, 1, Some(0)));
