@@ -331,10 +331,6 @@ mod tests {
         assert_eq!(layout.get(8), None);
     }
 
-    fn layout_first(seen: &Option<Vec<(DocId, u32, u32, Option<u64>)>>, d: DocId) -> DocId {
-        seen.as_ref().unwrap()[d as usize].0
-    }
-
     #[test]
     fn the_lazy_layout_answers_as_the_full_one() {
         let (index, body, _) = passages_index(&[
@@ -364,6 +360,7 @@ mod tests {
         }
         assert_eq!(kinds, [false, false, false, true, true]);
         // Passages asked in ascending order, from any start.
+        let full_first: Vec<DocId> = last.as_ref().unwrap().iter().map(|s| s.0).collect();
         let lazy = Layout::Lazy {
             starts: starts(reader, "position").unwrap(),
             max_doc: reader.max_doc(),
@@ -371,7 +368,7 @@ mod tests {
         for from in 0..reader.max_doc() {
             let mut at = 0;
             for d in from..reader.max_doc() {
-                assert_eq!(lazy.first_from(d, &mut at), layout_first(&last, d), "{d}");
+                assert_eq!(lazy.first_from(d, &mut at), full_first[d as usize], "{d}");
             }
         }
         let seen = last.unwrap();
