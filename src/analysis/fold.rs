@@ -5,6 +5,14 @@
 //! Arabic short-vowel marks, so `Guaidó` and `Guaido`, `députés` and `deputes`
 //! meet. Marks that are letters' vowels in other scripts (Devanagari matras,
 //! Thai vowels) are kept: removing them would merge unrelated words.
+//!
+//! Devanagari spells one word several ways that writers mix freely: with
+//! or without the nukta (`ज़्यादा`, `ज्यादा`), with chandrabindu or anusvara
+//! (`हैँ`, `हैं`), with a dead `न्` or anusvara before a consonant (`हिन्दी`,
+//! `हिंदी`). The nukta goes, chandrabindu and a dead `न्` become anusvara (the
+//! rules of Lucene's Hindi normalizer that the shared Hindi data supports:
+//! docs/RELEVANCE.md, "Devanagari spellings"). In Bengali the nukta letters
+//! are letters of their own (`ড়`, `য়`), and stay.
 
 use super::bmp::BmpTable;
 
@@ -16,6 +24,7 @@ pub fn fold_into(word: &str, out: &mut String) {
         out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
         return;
     }
+    let from = out.len();
     // Char by char: no intermediate strings. (Lower-casing a whole string
     // only differs for a final Σ, which folds to σ anyway.)
     for c in word.chars() {
@@ -27,6 +36,38 @@ pub fn fold_into(word: &str, out: &mut String) {
             fold_char(c, out);
         }
     }
+    if out[from..].contains(DEAD_NA) {
+        let anusvara = dead_na_to_anusvara(&out[from..]);
+        out.truncate(from);
+        out.push_str(&anusvara);
+    }
+}
+
+/// Devanagari NA with virama: written before a consonant for the nasal
+/// that anusvara also writes.
+const DEAD_NA: &str = "\u{0928}\u{094D}";
+
+/// `word` with each dead NA before a consonant (U+0915–U+0939) written as
+/// anusvara.
+fn dead_na_to_anusvara(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut rest = word;
+    while let Some(at) = rest.find(DEAD_NA) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + DEAD_NA.len()..];
+        if after
+            .chars()
+            .next()
+            .is_some_and(|c| matches!(c, '\u{0915}'..='\u{0939}'))
+        {
+            out.push('\u{0902}');
+        } else {
+            out.push_str(DEAD_NA);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Appends the folded form of one char: lower-cased, decomposed, marks
@@ -68,6 +109,7 @@ fn push_folded(c: char, out: &mut String) {
         'đ' => out.push('d'),
         'ł' => out.push('l'),
         '\u{0640}' => {} // Arabic tatweel
+        '\u{0901}' => out.push('\u{0902}'), // Devanagari chandrabindu -> anusvara
         _ => out.push(c),
     }
 }
@@ -80,7 +122,10 @@ pub fn fold(word: &str) -> String {
 }
 
 fn is_foldable_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0670 | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF)
+    matches!(
+        c as u32,
+        0x0300..=0x036F | 0x064B..=0x065F | 0x0670 | 0x093C | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF
+    )
 }
 
 #[cfg(test)]
@@ -120,6 +165,22 @@ mod tests {
         ] {
             assert_eq!(fold(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn devanagari_spellings_meet() {
+        for (a, b) in [
+            ("ज़्यादा", "ज्यादा"),  // nukta
+            ("\u{095B}्यादा", "ज्यादा"), // precomposed nukta letter
+            ("हैँ", "हैं"),        // chandrabindu, anusvara
+            ("हिन्दी", "हिंदी"),    // dead NA before a consonant
+        ] {
+            assert_eq!(fold(a), fold(b), "{a} {b}");
+        }
+        // A dead NA at the end or before a vowel sign stays.
+        assert_eq!(fold("\u{0928}\u{094D}"), "\u{0928}\u{094D}");
+        // Bengali nukta letters stay letters of their own.
+        assert_ne!(fold("বাড়ি"), fold("বাডি"));
     }
 
     #[test]
