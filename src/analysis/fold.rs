@@ -108,7 +108,7 @@ fn push_folded(c: char, out: &mut String) {
         'œ' => out.push_str("oe"),
         'đ' => out.push('d'),
         'ł' => out.push('l'),
-        '\u{0640}' => {} // Arabic tatweel
+        '\u{0640}' => {}                    // Arabic tatweel
         '\u{0901}' => out.push('\u{0902}'), // Devanagari chandrabindu -> anusvara
         _ => out.push(c),
     }
@@ -170,10 +170,10 @@ mod tests {
     #[test]
     fn devanagari_spellings_meet() {
         for (a, b) in [
-            ("ज़्यादा", "ज्यादा"),  // nukta
+            ("ज़्यादा", "ज्यादा"),        // nukta
             ("\u{095B}्यादा", "ज्यादा"), // precomposed nukta letter
-            ("हैँ", "हैं"),        // chandrabindu, anusvara
-            ("हिन्दी", "हिंदी"),    // dead NA before a consonant
+            ("हैँ", "हैं"),                // chandrabindu, anusvara
+            ("हिन्दी", "हिंदी"),         // dead NA before a consonant
         ] {
             assert_eq!(fold(a), fold(b), "{a} {b}");
         }

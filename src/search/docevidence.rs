@@ -119,10 +119,8 @@ impl EvidenceStats {
         let mut out = vec![0u64; terms.len()];
         for reader in searcher.segment_readers() {
             let layout = Layout::of(reader, &name)?;
-            for (n, list) in out
-                .iter_mut()
-                .zip(segment_doc_freqs(reader, &terms, &layout)?)
-            {
+            let lists = segment_doc_freqs(reader, &terms, &layout)?;
+            for (n, list) in out.iter_mut().zip(&lists) {
                 *n += list.len() as u64;
             }
         }
@@ -316,7 +314,8 @@ impl Accumulator {
     /// The documents summed, ascending, with their sums; the accumulator
     /// is empty again.
     fn take(&mut self) -> Vec<(DocId, Score)> {
-        let mut out = Vec::new();
+        let n = self.summed.iter().map(|w| w.count_ones() as usize).sum();
+        let mut out = Vec::with_capacity(n);
         for (w, word) in self.summed.iter_mut().enumerate() {
             let mut bits = std::mem::take(word);
             while bits != 0 {
@@ -329,11 +328,11 @@ impl Accumulator {
     }
 }
 
-/// Below one scored entry per this many passages of a segment, the
-/// documents' sums are made by sorting the entries rather than in the
-/// dense [`Accumulator`]: a one-shot query's first touch of the dense
-/// arrays costs a page fault per page, more than sorting a few thousand
-/// entries.
+/// Below one scored entry per this many passages of a segment searched
+/// for its first times, the documents' sums are made by sorting the
+/// entries rather than in the dense [`Accumulator`]: a one-shot query's
+/// first touch of the dense arrays costs a page fault per page, more than
+/// sorting a few thousand entries.
 const SPARSE: usize = 16;
 
 /// Each document's evidence in one segment, ascending by first passage:
@@ -477,7 +476,12 @@ impl Query for DocEvidenceQuery {
                 Ok(())
             };
             let entries: usize = lists.iter().map(Vec::len).sum();
-            let firsts = if entries.saturating_mul(SPARSE) < reader.max_doc() as usize {
+            // A segment searched for its first times (a lazy layout: a
+            // one-shot query) sorts a few entries rather than touch the
+            // dense arrays; one searched again has them warm.
+            let sparse = matches!(*layout, Layout::Lazy { .. })
+                && entries.saturating_mul(SPARSE) < reader.max_doc() as usize;
+            let firsts = if sparse {
                 sparse_sums(&order, &term_weights, entries, scored)?
             } else {
                 dense_sums(&order, &term_weights, reader.max_doc() as usize, scored)?
