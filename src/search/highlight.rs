@@ -79,7 +79,9 @@ pub fn highlight_analyzed(text: &str, analyzed: &Analyzed, spec: &HighlightSpec)
     for t in &analyzed.tokens {
         if spec.terms.contains(&*t.folded)
             || t.stem.as_deref().is_some_and(|s| spec.terms.contains(s))
-            || grams.as_ref().is_some_and(|g| g.matches(&t.folded))
+            || grams
+                .as_ref()
+                .is_some_and(|g| g.matches(&t.folded, &text[t.start..t.end]))
         {
             ranges.push((t.start, t.end));
         }
@@ -109,21 +111,26 @@ pub fn highlight_analyzed(text: &str, analyzed: &Analyzed, spec: &HighlightSpec)
     merge(text, ranges)
 }
 
-/// The query words' trigrams in a passage's language, to highlight the
-/// words that matched by them.
+/// The query words' grams in a passage's language (trigrams; Korean
+/// syllable bigrams), to highlight the words that matched by them.
 struct QueryGrams<'a> {
-    /// Each query word's trigrams (without the language).
+    /// The gram size (3, or 2 in Korean).
+    n: u8,
+    /// Each query word's grams (without the language).
     words: Vec<Vec<&'a str>>,
     /// All of them.
     all: rustc_hash::FxHashSet<&'a str>,
 }
 
 impl<'a> QueryGrams<'a> {
-    /// The query's trigrams in the language of `analyzer` (the query's
+    /// The query's grams in the language of `analyzer` (the query's
     /// grams carry their language, `sw#tot`: a word of another language
     /// never matches); `None` when it has none there.
     fn new(spec: &'a HighlightSpec, analyzer: Analyzer) -> Option<QueryGrams<'a>> {
-        let lang = analyzer.lang().filter(|l| gram_size(l) == Some(3))?;
+        let lang = analyzer.lang()?;
+        let n = gram_size(lang)?;
+        // Two trigrams, or one bigram (see `matches`).
+        let fewest = if n == 2 { 1 } else { 2 };
         let words: Vec<Vec<&str>> = spec
             .grams
             .iter()
@@ -132,16 +139,28 @@ impl<'a> QueryGrams<'a> {
                     .filter_map(|g| g.strip_prefix(lang)?.strip_prefix(GRAM_SEP))
                     .collect::<Vec<&str>>()
             })
-            .filter(|q| q.len() >= 2)
+            .filter(|q| q.len() >= fewest)
             .collect();
         let all = words.iter().flatten().copied().collect();
-        (!words.is_empty()).then_some(QueryGrams { words, all })
+        (!words.is_empty()).then_some(QueryGrams { n, words, all })
     }
 
-    /// Whether a word (`folded`) shares half of some query word's
-    /// trigrams, two at least (a trigram of a word is a substring of its
-    /// folded form).
-    fn matches(&self, folded: &str) -> bool {
+    /// Whether a word shares half of some query word's grams: two
+    /// trigrams at least (a trigram of a word is a substring of its
+    /// `folded` form), or one syllable bigram (a substring of the word as
+    /// written, lower-cased: folding would split Hangul syllables into
+    /// letters).
+    fn matches(&self, folded: &str, raw: &str) -> bool {
+        if self.n == 2 {
+            if raw.chars().nth(1).is_none() {
+                return false;
+            }
+            let lower: String = raw.chars().flat_map(char::to_lowercase).collect();
+            return self.words.iter().any(|q| {
+                let shared = q.iter().filter(|g| lower.contains(*g)).count();
+                shared >= 1 && 2 * shared >= q.len()
+            });
+        }
         // Two trigrams need four chars: most short words stop here.
         if folded.len() < 4 || folded.chars().nth(3).is_none() {
             return false;
@@ -309,6 +328,19 @@ mod tests {
         let text = "Watoto na toto mto photo mtoto.";
         assert_eq!(marked(text, "sw", &s), ["Watoto", "toto", "mtoto"]);
         assert_eq!(marked("photo watoto", "en", &s), Vec::<String>::new());
+    }
+
+    #[test]
+    fn korean_words_that_matched_by_their_syllable_bigrams_are_highlighted() {
+        // `정부` (government) is in `정부가` and `행정부` (its one bigram);
+        // `정부는` has `정부` and `부는`: half of its two, so `정부가` is
+        // marked; `부산` (Busan) shares none.
+        let ko = Analyzer::for_lang(Some("ko"));
+        let mut s = spec(&[], &[]);
+        s.grams = vec![ko.trigram_terms("정부")];
+        assert_eq!(marked("정부가 행정부 부산", "ko", &s), ["정부가", "행정부"]);
+        s.grams = vec![ko.trigram_terms("정부는")];
+        assert_eq!(marked("정부가 발표 부산", "ko", &s), ["정부가"]);
     }
 
     fn marked(text: &str, lang: &str, s: &HighlightSpec) -> Vec<String> {

@@ -127,6 +127,22 @@ fn a_language_without_a_stemmer_matches_by_trigrams() {
 }
 
 #[test]
+fn korean_words_match_and_highlight_by_their_syllable_bigrams() {
+    // `정부` (government) with its particles: `정부가`, `정부는`; and in
+    // `행정부` (the executive). Korean words index syllable bigrams.
+    let idx = index_of(&[
+        r#"{"id": "gov", "lang": "ko", "body": "정부가 새 예산을 발표했다."}"#,
+        r#"{"id": "busan", "lang": "ko", "body": "부산에서 축제가 열렸다."}"#,
+    ]);
+    let resp = idx.query("정부는", &["--lang", "ko"]);
+    assert_eq!(doc_ids(&resp), ["gov"]);
+    let hit = &resp.hits[0];
+    assert_eq!(crate::common::marked(hit), ["정부가"]);
+    let h = &hit.passage.highlights[0];
+    assert_eq!((h.start, h.end, h.char_start, h.char_end), (0, 9, 0, 3));
+}
+
+#[test]
 fn stop_words_are_left_out_of_queries_with_other_words() {
     let idx = index_of(&[
         r#"{"id": "the", "lang": "en", "title": "Chamber", "body": "The chamber and the hall of the house."}"#,
