@@ -348,17 +348,27 @@ fn dense_sums(
     ACCUMULATOR.with(|acc| {
         let mut acc = acc.borrow_mut();
         acc.reserve(max_doc);
-        for word in words(order, terms) {
-            if word.len() == 1 {
-                scored(word[0], &mut |d, score| acc.add(d, score))?;
-            } else {
-                for &t in word {
-                    scored(t, &mut |d, score| acc.keep_best(d, score))?;
+        let mut add = || -> tantivy::Result<()> {
+            for word in words(order, terms) {
+                if word.len() == 1 {
+                    scored(word[0], &mut |d, score| acc.add(d, score))?;
+                } else {
+                    for &t in word {
+                        scored(t, &mut |d, score| acc.keep_best(d, score))?;
+                    }
+                    acc.add_word();
                 }
-                acc.add_word();
             }
+            Ok(())
+        };
+        let added = add();
+        // Emptied whatever happened: a failed read (an I/O error) must not
+        // leave sums for the thread's next query.
+        if added.is_err() {
+            acc.add_word();
         }
-        Ok(acc.take())
+        let sums = acc.take();
+        added.map(|()| sums)
     })
 }
 
