@@ -189,6 +189,17 @@ impl Weight for DocLevelWeight {
 /// A passage's position in its document, by doc id.
 pub(crate) trait Positions: Send + Sync + 'static {
     fn get(&self, doc: DocId) -> Option<u64>;
+
+    /// The number of passages of the document starting at `first` (of a
+    /// segment of `max_doc` passages): those that follow it with the
+    /// positions 1, 2, ….
+    fn doc_passages(&self, first: DocId, max_doc: DocId) -> u32 {
+        let mut n = 1;
+        while first + n < max_doc && self.get(first + n) == Some(u64::from(n)) {
+            n += 1;
+        }
+        n
+    }
 }
 
 impl Positions for Column<u64> {
@@ -206,6 +217,8 @@ pub(crate) struct DocLevelScorer<P> {
     /// Index in `firsts` of the current passage's document.
     at: usize,
     doc: DocId,
+    /// The end (exclusive) of the current passage's document.
+    end: DocId,
     positions: P,
     max_doc: DocId,
 }
@@ -219,27 +232,39 @@ impl<P: Positions> DocLevelScorer<P> {
         positions: P,
         max_doc: DocId,
     ) -> Self {
-        let doc = firsts.first().map_or(TERMINATED, |f| f.0);
-        DocLevelScorer {
+        let mut scorer = DocLevelScorer {
             firsts,
             boost,
             at: 0,
-            doc,
+            doc: TERMINATED,
+            end: TERMINATED,
             positions,
             max_doc,
-        }
+        };
+        scorer.go_to(0);
+        scorer
     }
 
-    /// Whether `doc` is a passage of the document starting at `first`.
+    /// The end (exclusive) of the document starting at `first`: its
+    /// passages are asked for once per document, not once per passage.
     #[inline]
-    fn belongs(&self, doc: DocId, first: DocId) -> bool {
-        doc < self.max_doc && self.positions.get(doc) == Some(u64::from(doc - first))
+    fn end_of(&self, first: DocId) -> DocId {
+        first + self.positions.doc_passages(first, self.max_doc)
     }
 
     /// Moves to the first passage of `firsts[at]`, or past the end.
     fn go_to(&mut self, at: usize) -> DocId {
         self.at = at;
-        self.doc = self.firsts.get(at).map_or(TERMINATED, |f| f.0);
+        match self.firsts.get(at) {
+            Some(&(first, _)) => {
+                self.doc = first;
+                self.end = self.end_of(first);
+            }
+            None => {
+                self.doc = TERMINATED;
+                self.end = TERMINATED;
+            }
+        }
         self.doc
     }
 
@@ -264,9 +289,8 @@ impl<P: Positions> DocSet for DocLevelScorer<P> {
         if self.doc == TERMINATED {
             return TERMINATED;
         }
-        let first = self.firsts[self.at].0;
         let next = self.doc + 1;
-        if self.belongs(next, first) {
+        if next < self.end {
             self.doc = next;
             return next;
         }
@@ -280,10 +304,20 @@ impl<P: Positions> DocSet for DocLevelScorer<P> {
         // The last matching document starting at or before `target`.
         let after = self.after(target);
         let candidate = after - 1;
-        if self.belongs(target, self.firsts[candidate].0) {
-            self.at = candidate;
-            self.doc = target;
-            return target;
+        if candidate == self.at {
+            // Still in the current document?
+            if target < self.end {
+                self.doc = target;
+                return target;
+            }
+        } else {
+            let end = self.end_of(self.firsts[candidate].0);
+            if target < end {
+                self.at = candidate;
+                self.doc = target;
+                self.end = end;
+                return target;
+            }
         }
         self.go_to(after)
     }

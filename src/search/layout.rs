@@ -241,6 +241,11 @@ impl Positions for Arc<Layout> {
             }
         }
     }
+
+    #[inline]
+    fn doc_passages(&self, first: DocId, _max_doc: DocId) -> u32 {
+        self.passages(first)
+    }
 }
 
 /// The first passages of `reader`'s documents, ascending: the passages
