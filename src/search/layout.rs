@@ -78,6 +78,8 @@ impl Lengths<'_> {
 /// one were asked for.
 static LAYOUTS: Mutex<Vec<(SegmentId, Arc<Layout>)>> = Mutex::new(Vec::new());
 static ASKED: Mutex<Vec<(SegmentId, u32)>> = Mutex::new(Vec::new());
+/// Lazy layouts of segments asked for fewer than [`FULL_AFTER`] times.
+static LAZY: Mutex<Vec<(SegmentId, Arc<Layout>)>> = Mutex::new(Vec::new());
 /// Segments whose layouts are kept (a few MB each at most).
 const MAX_LAYOUTS: usize = 64;
 /// A segment gets its full layout when asked this many times (a query asks
@@ -118,11 +120,23 @@ impl Layout {
         };
         let max_doc = reader.max_doc();
         if asked < FULL_AFTER {
-            return Ok(Arc::new(Layout::Lazy {
+            // A query asks for a segment's layout once per block join (the
+            // title, the evidence): the starts are read once.
+            if let Some((_, l)) = lock(&LAZY).iter().find(|(s, _)| *s == id) {
+                return Ok(l.clone());
+            }
+            let layout = Arc::new(Layout::Lazy {
                 starts: starts(reader, position)?,
                 max_doc,
-            }));
+            });
+            let mut lazy = lock(&LAZY);
+            if lazy.len() >= MAX_LAYOUTS {
+                lazy.remove(0);
+            }
+            lazy.push((id, layout.clone()));
+            return Ok(layout);
         }
+        lock(&LAZY).retain(|(s, _)| *s != id);
         let positions = reader.fast_fields().u64(position)?;
         let layout = Arc::new(Layout::full((0..max_doc).map(|d| positions.first(d))));
         let mut all = lock(&LAYOUTS);
