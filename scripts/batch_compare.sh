@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Batch CPU (user + system) of several builds, each on its own indexes of
+# XQuAD-R sentences and ir-news-headlines (built on first use in $QS,
+# default a temporary folder): every query of each collection, medians of
+# ROUNDS rounds, builds alternating; ratios to the first build.
+# Usage: scripts/batch_compare.sh ROUNDS NAME=BINARY...
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { echo "usage: $0 ROUNDS NAME=BINARY..." >&2; exit 2; }
+[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+R=$1; shift
+C=../shared/corpora
+QS=${QS:-$(mktemp -d)}
+declare -A BIN
+NAMES=()
+for nb in "$@"; do BIN[${nb%%=*}]=${nb#*=}; NAMES+=("${nb%%=*}"); done
+for n in "${NAMES[@]}"; do
+  [ -d "$QS/$n-x" ] || "${BIN[$n]}" --index "$QS/$n-x" index "$C/ir-xquad-r/docs.jsonl.gz" >/dev/null 2>&1
+  [ -d "$QS/$n-h" ] || "${BIN[$n]}" --index "$QS/$n-h" index "$C/ir-news-headlines/docs.jsonl.gz" >/dev/null 2>&1
+done
+: > "$QS/times"
+for _ in $(seq "$R"); do for n in "${NAMES[@]}"; do
+  for m in x-nohl x-hl h-nohl; do
+    c=${m%%-*}; Q=$C/ir-xquad-r/queries.tsv; [ "$c" = h ] && Q=$C/ir-news-headlines/queries.tsv
+    hl=(); [ "${m#*-}" = nohl ] && hl=(--no-highlights)
+    /usr/bin/time -f "%U %S" -o "$QS/t" "${BIN[$n]}" --index "$QS/$n-$c" batch --input-format tsv "${hl[@]}" "$Q" >/dev/null 2>&1
+    echo "$n $m $(awk '{print $1 + $2}' "$QS/t")" >> "$QS/times"
+  done
+done; done
+for m in x-nohl x-hl h-nohl; do
+  line="$m:"; base=""
+  for n in "${NAMES[@]}"; do
+    med=$(awk -v n="$n" -v m="$m" '$1 == n && $2 == m {print $3}' "$QS/times" | sort -n |
+      awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+    [ -z "$base" ] && base=$med
+    line="$line $n ${med}s ($(echo "scale=2; $med / $base" | bc)x)"
+  done
+  echo "$line"
+done

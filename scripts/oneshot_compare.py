@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+# One-shot `gazette query` cost of several builds, each on its own index:
+# one process per query, builds alternating query by query (a shared
+# machine's load hits them alike), CPU from getrusage (µs resolution).
+# Usage: scripts/oneshot_compare.py ROUNDS BIN1 IDX1 [BIN2 IDX2 ...]
+#   Q=FILE: queries one per line (default: the 51 of bench_oneshot.sh)
+#   PERQ=1: each query's CPU median per build
+import sys, subprocess, time, resource, statistics, os
+R=int(sys.argv[1]); pairs=list(zip(sys.argv[2::2], sys.argv[3::2]))
+Q=["Guaido","election","football match","Bolsonaro","Merkel","inflation","oil prices","earthquake","vaccine",
+ "world cup","presidente","eleições","gobierno","élections","gouvernement","Regierung","Wahlen","Fußball",
+ "interest rates","central bank","coronavirus","refugees","Brexit","Trump","Putin","climate change",
+ "polícia","corrupção","Copa do Mundo","México","violencia","Banco Central","Nigeria","Kenya","Ethiopia",
+ "Premier League","Olympics","tariff","dollar","wheat","coffee","石油","中国","北京","الحكومة","Россия","हिंदी",
+ "#7Ene","@user","stock market","strike"]
+if os.environ.get('Q'): Q=[l.strip() for l in open(os.environ['Q']) if l.strip()]
+wall={p:[] for p in pairs}; cpu={p:[] for p in pairs}
+for r in range(R):
+  for q in Q:
+    for p in pairs:
+      u0=resource.getrusage(resource.RUSAGE_CHILDREN); t0=time.perf_counter()
+      subprocess.run([p[0],'--index',p[1],'query',q,'--format','json'],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL)
+      t1=time.perf_counter(); u1=resource.getrusage(resource.RUSAGE_CHILDREN)
+      wall[p].append((t1-t0)*1000); cpu[p].append((u1.ru_utime-u0.ru_utime+u1.ru_stime-u0.ru_stime)*1000)
+base=None
+for p in pairs:
+  w=sorted(wall[p]); c=cpu[p]
+  p50=statistics.median(w); p95=w[int(len(w)*0.95)-1]; c50=statistics.median(c)
+  if base is None: base=(p50,c50)
+  print(f"{os.path.basename(p[0])}: wall p50 {p50:.1f} ms p95 {p95:.1f} ms, CPU p50 {c50:.1f} ms (x{p50/base[0]:.2f} wall, x{c50/base[1]:.2f} cpu)")
+if os.environ.get('PERQ'):
+  n=len(Q)
+  for qi,q in enumerate(Q):
+    vals=[statistics.median([cpu[p][r*n+qi] for r in range(R)]) for p in pairs]
+    print(f"{q[:25]:25s} "+" ".join(f"{v:6.1f}" for v in vals))
