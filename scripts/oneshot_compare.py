@@ -25,7 +25,7 @@ for r in range(R):
 base=None
 for p in pairs:
   w=sorted(wall[p]); c=cpu[p]
-  p50=statistics.median(w); p95=w[int(len(w)*0.95)-1]; c50=statistics.median(c)
+  p50=statistics.median(w); p95=w[min(len(w)-1, max(0, -(-len(w)*95//100)-1))]; c50=statistics.median(c)
   if base is None: base=(p50,c50)
   print(f"{os.path.basename(p[0])}: wall p50 {p50:.1f} ms p95 {p95:.1f} ms, CPU p50 {c50:.1f} ms (x{p50/base[0]:.2f} wall, x{c50/base[1]:.2f} cpu)")
 if os.environ.get('PERQ'):
