@@ -25,9 +25,11 @@ pub fn fold_into(word: &str, out: &mut String) {
         return;
     }
     let from = out.len();
+    let mut virama = false;
     // Char by char: no intermediate strings. (Lower-casing a whole string
     // only differs for a final Σ, which folds to σ anyway.)
     for c in word.chars() {
+        virama |= c == '\u{094D}';
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
         } else if folds_to_itself(c) {
@@ -36,7 +38,8 @@ pub fn fold_into(word: &str, out: &mut String) {
             fold_char(c, out);
         }
     }
-    if out[from..].contains(DEAD_NA) {
+    // Only a word with a Devanagari virama can have a dead NA.
+    if virama && out[from..].contains(DEAD_NA) {
         let anusvara = dead_na_to_anusvara(&out[from..]);
         out.truncate(from);
         out.push_str(&anusvara);

@@ -202,12 +202,6 @@ pub(crate) trait Positions: Send + Sync + 'static {
     }
 }
 
-impl Positions for Column<u64> {
-    fn get(&self, doc: DocId) -> Option<u64> {
-        self.first(doc)
-    }
-}
-
 /// Walks the passages of the matching documents in doc id order.
 pub(crate) struct DocLevelScorer<P> {
     /// Matching first passages, ascending, with their scores.

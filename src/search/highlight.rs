@@ -155,7 +155,12 @@ impl<'a> QueryGrams<'a> {
             if raw.chars().nth(1).is_none() {
                 return false;
             }
-            let lower: String = raw.chars().flat_map(char::to_lowercase).collect();
+            // Hangul has no case: most words are compared as they are.
+            let lower: std::borrow::Cow<str> = if raw.chars().any(char::is_uppercase) {
+                raw.chars().flat_map(char::to_lowercase).collect()
+            } else {
+                raw.into()
+            };
             return self.words.iter().any(|q| {
                 let shared = q.iter().filter(|g| lower.contains(*g)).count();
                 shared >= 1 && 2 * shared >= q.len()

@@ -827,21 +827,19 @@ impl<'a> Compiler<'a> {
         // Trigrams only in the query's own language, when it is known: a
         // query of unknown language would otherwise ask for every word's
         // trigrams in each trigram language of the index.
-        let (grams, gram_weight, gram_n) = match (&unit.stem_source, self.query_lang()) {
+        let (grams, gram_weight) = match (&unit.stem_source, self.query_lang()) {
             (Some(word), Some(lang)) => (
                 Analyzer::for_lang(Some(lang)).trigram_terms(word),
                 gram_weight(lang),
-                crate::analysis::gram_size(lang).unwrap_or(3),
             ),
-            _ => (Vec::new(), TRIGRAM_WEIGHT, 3),
+            _ => (Vec::new(), TRIGRAM_WEIGHT),
         };
         if positive {
             self.spec.terms.extend(unit.exact.iter().cloned());
             self.spec.terms.extend(stems.iter().cloned());
-            // A word highlights others by its grams when it has two
-            // trigrams, or one syllable bigram (a Korean stem of two
-            // syllables: `정부` in `정부가`).
-            if grams.len() >= usize::from(gram_n).saturating_sub(1).max(1) {
+            // Which words have enough grams to highlight others by them
+            // is the highlighter's rule (`QueryGrams`).
+            if !grams.is_empty() {
                 self.spec.grams.push(grams.clone());
             }
         }
