@@ -19,7 +19,8 @@ for r in range(R):
   for q in Q:
     for p in pairs:
       u0=resource.getrusage(resource.RUSAGE_CHILDREN); t0=time.perf_counter()
-      subprocess.run([p[0],'--index',p[1],'query',q,'--format','json'],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL)
+      res=subprocess.run([p[0],'--index',p[1],'query',q,'--format','json'],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE)
+      if res.returncode not in (0,1): sys.exit(f"{p[0]} failed on {q!r}: {res.stderr.decode()[:300]}")
       t1=time.perf_counter(); u1=resource.getrusage(resource.RUSAGE_CHILDREN)
       wall[p].append((t1-t0)*1000); cpu[p].append((u1.ru_utime-u0.ru_utime+u1.ru_stime-u0.ru_stime)*1000)
 base=None
