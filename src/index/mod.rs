@@ -100,18 +100,23 @@ pub fn open_or_create(dir: &Path) -> Result<GazetteIndex> {
     })
 }
 
-/// The stored passages' compression: zstd (level 3) in 64 KiB blocks.
+/// The stored passages' compression: zstd (level 3) in 32 KiB blocks.
 /// Measured on the news + tweets mix (673,038 passages, one run each,
 /// `examples/index_space.rs` and `du` after `optimize`): lz4 in tantivy's
 /// 16 KiB blocks 266 MB, zstd 16 KiB 221 MB, zstd 64 KiB 214 MB, zstd
-/// level 9 in 64 KiB 209 MB (and the slowest to index); a hit decompresses
-/// one block (BENCHMARKS.md).
+/// level 9 in 64 KiB 209 MB (and the slowest to index). A hit decompresses
+/// one block, or two (its document's first passage): with 64 KiB blocks a
+/// one-shot query spent a fifth of its instructions in zstd (callgrind,
+/// `Guaido` on the mix: 4.3 of 21 M). The whole index of the mix (`du`,
+/// not optimized): 64 KiB 281 MB, 32 KiB 284 MB, 16 KiB 288 MB; 32 KiB
+/// took 7% off the instructions of the 51 one-shot queries of
+/// `scripts/bench_oneshot.sh` (1,220 → 1,137 M).
 fn store_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
             compression_level: Some(3),
         }),
-        docstore_blocksize: 64 << 10,
+        docstore_blocksize: 32 << 10,
         ..tantivy::IndexSettings::default()
     }
 }

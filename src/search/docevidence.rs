@@ -22,6 +22,7 @@ use std::fmt;
 
 use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashMap;
 use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
@@ -30,7 +31,7 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use crate::search::bm25::{Bm25Params, describe_term, idf, idf_explanation, tf_explanation};
 use crate::search::doclevel::DocLevelScorer;
-use crate::search::layout::Layout;
+use crate::search::layout::{Layout, Lengths};
 use crate::search::terms;
 
 /// The passages of the documents containing any of the terms, each scored
@@ -386,7 +387,11 @@ fn sparse_sums(
             scored(t, &mut |d, score| all.push((d, w as u32, score)))?;
         }
     }
-    all.sort_unstable_by_key(|&(d, w, _)| (d, w));
+    // `all` is one ascending run per term (its postings' order): a stable
+    // sort finds the runs and merges them, where an unstable one sorts
+    // from scratch (half of a one-shot query's evidence for a word with
+    // the forms of many languages).
+    all.sort_by_key(|&(d, w, _)| (d, w));
     let mut out: Vec<(DocId, Score)> = Vec::new();
     let mut i = 0;
     while i < all.len() {
@@ -470,21 +475,31 @@ impl Query for DocEvidenceQuery {
             if lists.iter().all(Vec::is_empty) {
                 continue;
             }
-            let scored = |t: usize, each: &mut dyn FnMut(DocId, Score)| -> tantivy::Result<()> {
-                let (list, tw) = (&lists[t], &term_weights[t]);
-                if list.is_empty() {
-                    return Ok(());
-                }
-                let lengths = layout.lengths(reader, tw.term.field())?;
-                for &(first, tf) in list {
-                    let dl = lengths.get(first) as Score;
-                    each(
-                        first,
-                        tw.score(self.params_of(&layout, first), tf as Score, dl),
-                    );
-                }
-                Ok(())
-            };
+            // A document's length in a field and its parameters, once per
+            // segment and query when the layout is lazy (the length added
+            // up from its passages' norms, the passages counted by a
+            // search among the starts): its words' forms in many languages
+            // each ask for them.
+            let mut known: FxHashMap<(Field, DocId), (u32, Bm25Params)> = FxHashMap::default();
+            let mut scored =
+                |t: usize, each: &mut dyn FnMut(DocId, Score)| -> tantivy::Result<()> {
+                    let (list, tw) = (&lists[t], &term_weights[t]);
+                    if list.is_empty() {
+                        return Ok(());
+                    }
+                    let field = tw.term.field();
+                    let lengths = layout.lengths(reader, field)?;
+                    let dense = matches!(lengths, Lengths::Dense(_));
+                    for &(first, tf) in list {
+                        let of = || (lengths.get(first), self.params_of(&layout, first));
+                        let (dl, params) = match dense {
+                            true => of(),
+                            false => *known.entry((field, first)).or_insert_with(of),
+                        };
+                        each(first, tw.score(params, tf as Score, dl as Score));
+                    }
+                    Ok(())
+                };
             let entries: usize = lists.iter().map(Vec::len).sum();
             // A segment searched for its first times (a lazy layout: a
             // one-shot query) sorts a few entries rather than touch the
@@ -492,9 +507,14 @@ impl Query for DocEvidenceQuery {
             let sparse = matches!(*layout, Layout::Lazy { .. })
                 && entries.saturating_mul(SPARSE) < reader.max_doc() as usize;
             let firsts = if sparse {
-                sparse_sums(&order, &term_weights, entries, scored)?
+                sparse_sums(&order, &term_weights, entries, &mut scored)?
             } else {
-                dense_sums(&order, &term_weights, reader.max_doc() as usize, scored)?
+                dense_sums(
+                    &order,
+                    &term_weights,
+                    reader.max_doc() as usize,
+                    &mut scored,
+                )?
             };
             if !firsts.is_empty() {
                 segments.push((reader.segment_id(), layout, Arc::new(firsts)));
