@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, SegmentReader, Term};
 
 use crate::search::doclevel::Positions;
 use crate::search::terms;
@@ -267,16 +267,24 @@ impl Positions for Arc<Layout> {
 fn starts(reader: &SegmentReader, position: &str) -> tantivy::Result<Vec<DocId>> {
     let field = reader.schema().get_field(position)?;
     let first = Term::from_field_u64(field, 0);
-    let Some(mut postings) = terms::postings(reader, &first, IndexRecordOption::Basic)? else {
+    let (Some(info), Some(inverted)) = (
+        terms::term_info(reader, &first)?,
+        terms::inverted(reader, field)?,
+    ) else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::with_capacity(postings.size_hint() as usize);
-    let mut d = postings.doc();
-    while d != TERMINATED {
-        out.push(d);
-        d = postings.advance();
+    // Block by block (128 documents decoded at once), not document by
+    // document: a one-shot query reads every segment's starts.
+    let mut block = inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+    let mut out = Vec::with_capacity(info.doc_freq as usize);
+    loop {
+        let docs = block.docs();
+        if docs.is_empty() {
+            return Ok(out);
+        }
+        out.extend_from_slice(docs);
+        block.advance();
     }
-    Ok(out)
 }
 
 /// A lock, whatever a panicking holder left (the data are caches).

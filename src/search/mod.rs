@@ -14,7 +14,7 @@ pub mod multi;
 pub mod query;
 mod terms;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -815,19 +815,24 @@ fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String
 /// The languages analyzed in their own way ([`lang::analyzed`]) that
 /// passages of the index are in.
 fn indexed_stem_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<Vec<&'static str>> {
-    let mut present = Vec::new();
+    // The codes of all segments first, each looked up once (an index of
+    // news in many languages has a hundred codes in every segment).
+    let mut codes: BTreeSet<Vec<u8>> = BTreeSet::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(index.fields.lang)?;
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
-            if let Ok(code) = std::str::from_utf8(terms.key())
-                && let Some(l) = lang::analyzed(code)
-                && !present.contains(&l)
-            {
-                present.push(l);
+            if !codes.contains(terms.key()) {
+                codes.insert(terms.key().to_vec());
             }
         }
     }
+    let mut present: Vec<&'static str> = codes
+        .iter()
+        .filter_map(|code| std::str::from_utf8(code).ok())
+        .filter_map(lang::analyzed)
+        .collect();
     present.sort_unstable();
+    present.dedup();
     Ok(present)
 }
