@@ -295,6 +295,12 @@ impl<P: Positions> DocSet for DocLevelScorer<P> {
         if self.doc >= target {
             return self.doc;
         }
+        if target < self.end {
+            // A later passage of the current document (the passage query
+            // asks for each of its matching passages in turn).
+            self.doc = target;
+            return target;
+        }
         // The last matching document starting at or before `target`.
         let after = self.after(target);
         let candidate = after - 1;
