@@ -10,8 +10,8 @@ use clap::Parser;
 /// (terms, weights, scorers, strings) and per indexed passage. Built
 /// without transparent huge pages (the crate's `no_thp`): with them, every
 /// 2 MB region that mimalloc gives back and takes again is zeroed whole by
-/// the kernel (indexing the news + tweets mix: 10–13 of 52–64 CPU-s in the
-/// kernel with them, 2.5–3 without; CHANGELOG).
+/// the kernel (indexing the news + tweets mix: 8–13 of 46–64 CPU-s in the
+/// kernel with them, 2–3 without; CHANGELOG).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

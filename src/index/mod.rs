@@ -110,7 +110,7 @@ pub fn open_or_create(dir: &Path) -> Result<GazetteIndex> {
 /// `Guaido` on the mix: 4.3 of 21 M). The whole index of the mix (`du`,
 /// not optimized): 64 KiB 281 MB, 32 KiB 284 MB, 16 KiB 288 MB; 32 KiB
 /// took 7% off the instructions of the 51 one-shot queries of
-/// `scripts/bench_oneshot.sh` (1,220 → 1,137 M).
+/// `scripts/bench_oneshot.sh` (1,224 → 1,137 M, `scripts/instructions.py`).
 fn store_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
