@@ -359,6 +359,24 @@ mod tests {
     }
 
     #[test]
+    fn the_starts_span_many_postings_blocks() {
+        // 400 documents of 1 to 4 passages: the starts fill several blocks
+        // of 128 (bit-packed) and a remainder; read block by block, they
+        // are exactly the passages of position 0.
+        let texts: Vec<Vec<&str>> = (0..400).map(|i| vec!["w"; 1 + i % 4]).collect();
+        let docs: Vec<&[&str]> = texts.iter().map(Vec::as_slice).collect();
+        let (index, _, _) = passages_index(&docs);
+        let searcher = index.reader().unwrap().searcher();
+        let reader = &searcher.segment_readers()[0];
+        let positions = reader.fast_fields().u64("position").unwrap();
+        let want: Vec<DocId> = (0..reader.max_doc())
+            .filter(|&d| positions.first(d) == Some(0))
+            .collect();
+        assert_eq!(want.len(), 400);
+        assert_eq!(starts(reader, "position").unwrap(), want);
+    }
+
+    #[test]
     fn the_lazy_layout_answers_as_the_full_one() {
         let (index, body, _) = passages_index(&[
             &["a b c", "d", "e f"],
