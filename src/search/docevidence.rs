@@ -481,25 +481,24 @@ impl Query for DocEvidenceQuery {
             // search among the starts): its words' forms in many languages
             // each ask for them.
             let mut known: FxHashMap<(Field, DocId), (u32, Bm25Params)> = FxHashMap::default();
-            let mut scored =
-                |t: usize, each: &mut dyn FnMut(DocId, Score)| -> tantivy::Result<()> {
-                    let (list, tw) = (&lists[t], &term_weights[t]);
-                    if list.is_empty() {
-                        return Ok(());
-                    }
-                    let field = tw.term.field();
-                    let lengths = layout.lengths(reader, field)?;
-                    let dense = matches!(lengths, Lengths::Dense(_));
-                    for &(first, tf) in list {
-                        let of = || (lengths.get(first), self.params_of(&layout, first));
-                        let (dl, params) = match dense {
-                            true => of(),
-                            false => *known.entry((field, first)).or_insert_with(of),
-                        };
-                        each(first, tw.score(params, tf as Score, dl as Score));
-                    }
-                    Ok(())
-                };
+            let scored = |t: usize, each: &mut dyn FnMut(DocId, Score)| -> tantivy::Result<()> {
+                let (list, tw) = (&lists[t], &term_weights[t]);
+                if list.is_empty() {
+                    return Ok(());
+                }
+                let field = tw.term.field();
+                let lengths = layout.lengths(reader, field)?;
+                let dense = matches!(lengths, Lengths::Dense(_));
+                for &(first, tf) in list {
+                    let of = || (lengths.get(first), self.params_of(&layout, first));
+                    let (dl, params) = match dense {
+                        true => of(),
+                        false => *known.entry((field, first)).or_insert_with(of),
+                    };
+                    each(first, tw.score(params, tf as Score, dl as Score));
+                }
+                Ok(())
+            };
             let entries: usize = lists.iter().map(Vec::len).sum();
             // A segment searched for its first times (a lazy layout: a
             // one-shot query) sorts a few entries rather than touch the
@@ -507,14 +506,9 @@ impl Query for DocEvidenceQuery {
             let sparse = matches!(*layout, Layout::Lazy { .. })
                 && entries.saturating_mul(SPARSE) < reader.max_doc() as usize;
             let firsts = if sparse {
-                sparse_sums(&order, &term_weights, entries, &mut scored)?
+                sparse_sums(&order, &term_weights, entries, scored)?
             } else {
-                dense_sums(
-                    &order,
-                    &term_weights,
-                    reader.max_doc() as usize,
-                    &mut scored,
-                )?
+                dense_sums(&order, &term_weights, reader.max_doc() as usize, scored)?
             };
             if !firsts.is_empty() {
                 segments.push((reader.segment_id(), layout, Arc::new(firsts)));

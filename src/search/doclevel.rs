@@ -301,16 +301,11 @@ impl<P: Positions> DocSet for DocLevelScorer<P> {
             self.doc = target;
             return target;
         }
-        // The last matching document starting at or before `target`.
+        // The last matching document starting at or before `target` (a
+        // later one than the current, which ends before `target`).
         let after = self.after(target);
         let candidate = after - 1;
-        if candidate == self.at {
-            // Still in the current document?
-            if target < self.end {
-                self.doc = target;
-                return target;
-            }
-        } else {
+        if candidate != self.at {
             let end = self.end_of(self.firsts[candidate].0);
             if target < end {
                 self.at = candidate;
