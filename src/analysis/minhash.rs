@@ -61,6 +61,26 @@ fn probe(bin: usize, attempt: u64) -> usize {
     ((z ^ (z >> 31)) >> BIN_SHIFT) as usize
 }
 
+/// Probes kept in [`probe_table`] per bin.
+const PROBES_KEPT: usize = 256;
+
+/// The first [`PROBES_KEPT`] probes of every bin, computed once: a short
+/// text fills few bins, and each empty bin probes about `HASHES / filled`
+/// times (64 for a text of one shingle: a tweet of three words).
+fn probe_table() -> &'static [[u8; PROBES_KEPT]; HASHES] {
+    static TABLE: std::sync::OnceLock<Box<[[u8; PROBES_KEPT]; HASHES]>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Box::new([[0u8; PROBES_KEPT]; HASHES]);
+        for (bin, row) in table.iter_mut().enumerate() {
+            for (attempt, slot) in row.iter_mut().enumerate() {
+                *slot = probe(bin, attempt as u64) as u8;
+            }
+        }
+        table
+    })
+}
+
 impl MinHash {
     /// The signature of nothing: every bin empty.
     pub fn empty() -> MinHash {
@@ -98,11 +118,16 @@ impl MinHash {
     pub fn signature(&self) -> Signature {
         let mut s = [0u8; SIG_BYTES];
         let any = self.0.iter().any(|v| *v != EMPTY);
+        let probes = probe_table();
         for bin in 0..HASHES {
             let mut v = self.0[bin];
             let mut attempt = 0;
             while v == EMPTY && any {
-                v = self.0[probe(bin, attempt)];
+                let from = match probes[bin].get(attempt) {
+                    Some(&b) => usize::from(b),
+                    None => probe(bin, attempt as u64),
+                };
+                v = self.0[from];
                 attempt += 1;
             }
             s[bin / 2] |= nibble(bin, v) << (4 * (bin % 2));
@@ -144,22 +169,34 @@ fn word_hashes(text: &str) -> Vec<u64> {
             out.push(xxh3_64(folded.as_bytes()));
         }
     };
-    for (i, c) in text.char_indices() {
-        let word_char = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            tokenizer::is_alphabetic(c) || c.is_numeric()
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII (most of the text) without decoding a char.
+        let (word_char, spaceless, len) = match bytes[i] {
+            b if b.is_ascii() => (b.is_ascii_alphanumeric(), false, 1),
+            _ => {
+                let c = text[i..].chars().next().expect("a char starts here");
+                let word_char = tokenizer::is_alphabetic(c) || c.is_numeric();
+                (
+                    word_char,
+                    word_char && tokenizer::is_spaceless(c),
+                    c.len_utf8(),
+                )
+            }
         };
-        if word_char && !tokenizer::is_spaceless(c) {
+        if word_char && !spaceless {
             word_start.get_or_insert(i);
+            i += len;
             continue;
         }
         if let Some(start) = word_start.take() {
             push(&text[start..i], &mut out);
         }
         if word_char {
-            push(&text[i..i + c.len_utf8()], &mut out);
+            push(&text[i..i + len], &mut out);
         }
+        i += len;
     }
     if let Some(start) = word_start {
         push(&text[start..], &mut out);
@@ -322,6 +359,82 @@ mod tests {
         );
         assert_eq!(word_hashes("नमस्ते"), word_hashes("नमस्ते"));
         assert!(word_hashes(" ,;— ").is_empty());
+    }
+
+    /// The signature as computed before the probe table: each probe
+    /// hashed anew. Stored signatures must not change with the table.
+    fn signature_without_table(m: &MinHash) -> Signature {
+        let mut s = [0u8; SIG_BYTES];
+        let any = m.0.iter().any(|v| *v != EMPTY);
+        for bin in 0..HASHES {
+            let mut v = m.0[bin];
+            let mut attempt = 0;
+            while v == EMPTY && any {
+                v = m.0[probe(bin, attempt)];
+                attempt += 1;
+            }
+            s[bin / 2] |= nibble(bin, v) << (4 * (bin % 2));
+        }
+        s
+    }
+
+    #[test]
+    fn the_probe_table_gives_the_signatures_of_hashed_probes() {
+        // From one shingle (63 empty bins, some probing past the table)
+        // to many (none empty).
+        let words: Vec<String> = (0..300).map(|i| format!("w{i}")).collect();
+        for n in [1, 2, 3, 4, 5, 8, 20, 40, 70, 300] {
+            let m = MinHash::of_text(&words[..n].join(" ")).unwrap();
+            assert_eq!(m.signature(), signature_without_table(&m), "{n} words");
+        }
+        // A bin whose probes all miss the table's 256: one filled bin
+        // that the first 256 probes of some empty bin never reach.
+        let probes = probe_table();
+        let (bin, filled) = (0..HASHES)
+            .flat_map(|bin| (0..HASHES).map(move |f| (bin, f)))
+            .find(|&(bin, f)| bin != f && !probes[bin].contains(&(f as u8)))
+            .expect("some bin's first probes miss some bin");
+        let mut m = MinHash::empty();
+        m.0[filled] = 12345;
+        assert_eq!(m.signature(), signature_without_table(&m), "bin {bin}");
+    }
+
+    /// The word scan as a char-by-char loop (before the ASCII fast path).
+    fn word_hashes_by_char(text: &str) -> Vec<u64> {
+        let mut out = Vec::new();
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut Vec<u64>| {
+            let folded = fold::fold(word);
+            if !folded.is_empty() {
+                out.push(xxh3_64(folded.as_bytes()));
+            }
+            word.clear();
+        };
+        for c in text.chars() {
+            let word_char = tokenizer::is_alphabetic(c) || c.is_numeric();
+            if word_char && !tokenizer::is_spaceless(c) {
+                word.push(c);
+                continue;
+            }
+            if !word.is_empty() {
+                flush(&mut word, &mut out);
+            }
+            if word_char {
+                word.push(c);
+                flush(&mut word, &mut out);
+            }
+        }
+        if !word.is_empty() {
+            flush(&mut word, &mut out);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_word_scan_cuts_as_the_char_loop(text in "[a-zA-Z0-9 ,.'éÉßñ中国ไทยनमस्ते\u{301}\u{64B}ـ٣²]{0,40}") {
+            proptest::prop_assert_eq!(word_hashes(&text), word_hashes_by_char(&text));
+        }
     }
 
     #[test]

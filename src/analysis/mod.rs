@@ -374,12 +374,47 @@ pub struct GazetteTokenStream<'a> {
     replay: Option<(Arc<[Token]>, usize)>,
 }
 
+thread_local! {
+    /// The last text of a gram language tokenized on this thread, its
+    /// language and its raw tokens: tantivy analyzes a passage's text for
+    /// the body field and then for the gram field, one after the other on
+    /// the same thread, and the second reads the first's tokens from here.
+    static LAST_RAW: std::cell::RefCell<(Option<&'static str>, String, Vec<RawToken>)> =
+        const { std::cell::RefCell::new((None, String::new(), Vec::new())) };
+}
+
+/// [`tokenizer::tokenize_lang`] of `text` in the analyzer's language. A
+/// text of a gram language (analyzed twice when indexed: body and gram
+/// fields) is tokenized once; the second call takes the tokens the first
+/// one kept.
+fn raw_tokens(text: &str, analyzer: Analyzer) -> Vec<RawToken> {
+    if analyzer.gram == 0 {
+        return tokenizer::tokenize_lang(text, analyzer.lang);
+    }
+    LAST_RAW.with(|last| {
+        let mut last = last.borrow_mut();
+        let (lang, last_text, tokens) = &mut *last;
+        if *lang == analyzer.lang && last_text == text {
+            *lang = None;
+            last_text.clear();
+            return std::mem::take(tokens);
+        }
+        let raw = tokenizer::tokenize_lang(text, analyzer.lang);
+        *lang = analyzer.lang;
+        last_text.clear();
+        last_text.push_str(text);
+        tokens.clear();
+        tokens.extend_from_slice(&raw);
+        raw
+    })
+}
+
 impl<'a> GazetteTokenStream<'a> {
     fn new(analyzer: Analyzer, text: &'a str, shift: usize, grams_only: bool) -> Self {
         GazetteTokenStream {
             text,
             analyzer,
-            raw: tokenizer::tokenize_lang(text, analyzer.lang).into_iter(),
+            raw: raw_tokens(text, analyzer).into_iter(),
             shift,
             stem: String::new(),
             pending_stem: false,
@@ -797,6 +832,51 @@ mod tests {
             terms(None, "정부는"),
             "the word terms are those of untagged text"
         );
+    }
+
+    #[test]
+    fn the_body_and_gram_fields_share_a_texts_tokens_as_if_apart() {
+        // tantivy analyzes a passage for the body field, then the gram
+        // field, on one thread: the second takes the first's raw tokens.
+        // Any interleaving gives what each analysis gives alone.
+        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        register(&index);
+        let mut body = index.tokenizers().get(ANALYZER).unwrap();
+        let mut gram = index.tokenizers().get(TRIGRAM_ANALYZER).unwrap();
+        let collect = |analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str| {
+            let mut stream = analyzer.token_stream(text);
+            let mut got = Vec::new();
+            while stream.advance() {
+                let t = stream.token();
+                got.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+            }
+            got
+        };
+        let a = tag_language("sw", "Watoto wa shule walikwenda mjini");
+        let b = tag_language("sw", "Mtoto mmoja alibaki nyumbani");
+        let c = tag_language("de", "Watoto wa shule walikwenda mjini");
+        let alone = |text: &str, grams_only: bool| {
+            let (analyzer, skip) = untag(text);
+            // Tokenized afresh, the shared tokens left as they were.
+            let kept = LAST_RAW.with(|last| last.borrow().clone());
+            let mut stream = GazetteTokenStream::new(analyzer, &text[skip..], skip, grams_only);
+            LAST_RAW.with(|last| *last.borrow_mut() = kept);
+            stream.raw = tokenizer::tokenize_lang(&text[skip..], analyzer.lang).into_iter();
+            stream
+                .collect_tokens()
+                .into_iter()
+                .map(|t| (t.text, t.offset_from, t.offset_to, t.position))
+                .collect::<Vec<_>>()
+        };
+        for _ in 0..2 {
+            assert_eq!(collect(&mut body, &a), alone(&a, false));
+            assert_eq!(collect(&mut gram, &a), alone(&a, true));
+            assert_eq!(collect(&mut body, &b), alone(&b, false));
+            assert_eq!(collect(&mut gram, &a), alone(&a, true));
+            assert_eq!(collect(&mut gram, &c), alone(&c, true));
+            assert_eq!(collect(&mut body, &c), alone(&c, false));
+        }
+        assert!(alone(&a, true).iter().any(|t| t.0.ends_with("wat")));
     }
 
     #[test]
