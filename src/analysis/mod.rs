@@ -127,13 +127,21 @@ pub fn trigrams(word: &str) -> impl Iterator<Item = (usize, usize)> {
 /// [`trigrams`] for 3.
 pub fn grams(word: &str, n: u8) -> impl Iterator<Item = (usize, usize)> {
     let mut out = Vec::new();
-    grams_into(word, n, &mut Vec::new(), &mut out);
+    grams_into(word, n, true, &mut Vec::new(), &mut out);
     out.into_iter()
 }
 
 /// [`grams`] into reused buffers: `bounds` gets the word's char
-/// boundaries, `out` the grams' byte ranges.
-fn grams_into(word: &str, n: u8, bounds: &mut Vec<usize>, out: &mut Vec<(usize, usize)>) {
+/// boundaries, `out` the grams' byte ranges; with `distinct` false a gram
+/// seen before in the word is kept (the token stream drops repeats across
+/// the whole text anyway).
+fn grams_into(
+    word: &str,
+    n: u8,
+    distinct: bool,
+    bounds: &mut Vec<usize>,
+    out: &mut Vec<(usize, usize)>,
+) {
     let n = usize::from(n);
     bounds.clear();
     out.clear();
@@ -142,10 +150,23 @@ fn grams_into(word: &str, n: u8, bounds: &mut Vec<usize>, out: &mut Vec<(usize, 
     for i in 0..bounds.len().saturating_sub(n) {
         let (start, end) = (bounds[i], bounds[i + n]);
         let gram = &word[start..end];
-        if !out.iter().any(|&(s, e)| &word[s..e] == gram) {
+        if !distinct || !out.iter().any(|&(s, e)| &word[s..e] == gram) {
             out.push((start, end));
         }
     }
+}
+
+/// A gram as a set key: its bytes (at most 4 per char, so 12 for a
+/// trigram) and their count, packed; a longer gram (none is) by hash.
+fn gram_key(gram: &str) -> u128 {
+    let bytes = gram.as_bytes();
+    if bytes.len() > 15 {
+        return u128::from(xxhash_rust::xxh3::xxh3_64(bytes)) | 1 << 127;
+    }
+    let mut key = [0u8; 16];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[15] = bytes.len() as u8;
+    u128::from_le_bytes(key)
 }
 
 /// Analysis settings for one language.
@@ -366,9 +387,9 @@ pub struct GazetteTokenStream<'a> {
     gram_bounds: Vec<usize>,
     gram_ranges: Vec<(usize, usize)>,
     gram_next: usize,
-    /// Hashes of the grams emitted so far: each gram once per text (the
-    /// field keeps no frequencies).
-    gram_seen: rustc_hash::FxHashSet<u64>,
+    /// Keys ([`gram_key`]) of the grams emitted so far: each gram once
+    /// per text (the field keeps no frequencies).
+    gram_seen: rustc_hash::FxHashSet<u128>,
     current: Token,
     /// Tokens replayed instead of analyzing, and the next one's index.
     replay: Option<(Arc<[Token]>, usize)>,
@@ -509,10 +530,7 @@ impl TokenStream for GazetteTokenStream<'_> {
             if let Some(&(start, end)) = self.gram_ranges.get(self.gram_next) {
                 self.gram_next += 1;
                 let gram = &self.gram_word[start..end];
-                if !self
-                    .gram_seen
-                    .insert(xxhash_rust::xxh3::xxh3_64(gram.as_bytes()))
-                {
+                if !self.gram_seen.insert(gram_key(gram)) {
                     continue;
                 }
                 let lang = self.analyzer.lang.unwrap_or_default();
@@ -541,6 +559,7 @@ impl TokenStream for GazetteTokenStream<'_> {
                         grams_into(
                             &self.gram_word,
                             self.analyzer.gram,
+                            false,
                             &mut self.gram_bounds,
                             &mut self.gram_ranges,
                         );
