@@ -198,38 +198,73 @@ impl TermWeight {
 /// `(first passage, summed frequency)`, ascending.
 type DocFreqs = Vec<(DocId, u32)>;
 
-/// Each term's documents in one segment.
+/// A segment (with its deletes) and a term: the key of [`KEPT`].
+type KeptKey = (SegmentId, Option<u64>, Term);
+
+/// Entries of [`DocFreqs`] that [`KEPT`] holds at most per thread (8 bytes
+/// each); past this it starts over.
+const KEPT_ENTRIES: usize = 4 << 20;
+
+thread_local! {
+    /// The document lists computed on this thread, and their total
+    /// entries: a batch's queries share their common words, whose lists
+    /// are the longest to build (every passage that has the word). A
+    /// segment never changes, and its deletes are in the key.
+    static KEPT: std::cell::RefCell<(FxHashMap<KeptKey, Arc<DocFreqs>>, usize)> =
+        std::cell::RefCell::new((FxHashMap::default(), 0));
+}
+
+/// Each term's documents in one segment (through [`KEPT`]).
 fn segment_doc_freqs(
     reader: &SegmentReader,
     terms: &[(Term, Score, u32)],
     layout: &Layout,
-) -> tantivy::Result<Vec<DocFreqs>> {
-    let alive = reader.alive_bitset();
+) -> tantivy::Result<Vec<Arc<DocFreqs>>> {
+    let (segment, deletes) = (reader.segment_id(), reader.delete_opstamp());
     let mut out = Vec::with_capacity(terms.len());
     for (term, _, _) in terms {
-        let Some(mut postings) = terms::postings(reader, term, IndexRecordOption::WithFreqs)?
-        else {
-            out.push(Vec::new());
+        let key = (segment, deletes, term.clone());
+        if let Some(list) = KEPT.with(|k| k.borrow().0.get(&key).cloned()) {
+            out.push(list);
             continue;
-        };
-        // At most one entry per passage.
-        let mut list: DocFreqs = Vec::with_capacity(postings.size_hint() as usize);
-        let mut d = postings.doc();
-        let mut at = 0;
-        while d != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(d)) {
-                let first = layout.first_from(d, &mut at);
-                let tf = postings.term_freq();
-                match list.last_mut() {
-                    Some((f, t)) if *f == first => *t += tf,
-                    _ => list.push((first, tf)),
-                }
-            }
-            d = postings.advance();
         }
+        let list = Arc::new(doc_freqs(reader, term, layout)?);
+        KEPT.with(|k| {
+            let (kept, entries) = &mut *k.borrow_mut();
+            if *entries + list.len() > KEPT_ENTRIES {
+                kept.clear();
+                *entries = 0;
+            }
+            *entries += list.len();
+            kept.insert(key, list.clone());
+        });
         out.push(list);
     }
     Ok(out)
+}
+
+/// One term's documents in one segment, from its postings.
+fn doc_freqs(reader: &SegmentReader, term: &Term, layout: &Layout) -> tantivy::Result<DocFreqs> {
+    let Some(mut postings) = terms::postings(reader, term, IndexRecordOption::WithFreqs)? else {
+        return Ok(Vec::new());
+    };
+    let alive = reader.alive_bitset();
+    // At most one entry per passage.
+    let mut list: DocFreqs = Vec::with_capacity(postings.size_hint() as usize);
+    let mut d = postings.doc();
+    let mut at = 0;
+    while d != TERMINATED {
+        if alive.is_none_or(|a| a.is_alive(d)) {
+            let first = layout.first_from(d, &mut at);
+            let tf = postings.term_freq();
+            match list.last_mut() {
+                Some((f, t)) if *f == first => *t += tf,
+                _ => list.push((first, tf)),
+            }
+        }
+        d = postings.advance();
+    }
+    Ok(list)
 }
 
 /// Scratch space to add up the documents' scores of one segment, dense
@@ -472,7 +507,7 @@ impl Query for DocEvidenceQuery {
         let mut segments = Vec::with_capacity(per_segment.len());
         let readers = searcher.segment_readers().iter().zip(layouts);
         for ((reader, layout), lists) in readers.zip(per_segment) {
-            if lists.iter().all(Vec::is_empty) {
+            if lists.iter().all(|l| l.is_empty()) {
                 continue;
             }
             // A document's length in a field and its parameters, once per
@@ -489,7 +524,7 @@ impl Query for DocEvidenceQuery {
                 let field = tw.term.field();
                 let lengths = layout.lengths(reader, field)?;
                 let dense = matches!(lengths, Lengths::Dense(_));
-                for &(first, tf) in list {
+                for &(first, tf) in list.iter() {
                     let of = || (lengths.get(first), self.params_of(&layout, first));
                     let (dl, params) = match dense {
                         true => of(),
@@ -499,7 +534,7 @@ impl Query for DocEvidenceQuery {
                 }
                 Ok(())
             };
-            let entries: usize = lists.iter().map(Vec::len).sum();
+            let entries: usize = lists.iter().map(|l| l.len()).sum();
             // A segment searched for its first times (a lazy layout: a
             // one-shot query) sorts a few entries rather than touch the
             // dense arrays; one searched again has them warm.
@@ -680,6 +715,41 @@ mod tests {
         for ((_, s), want) in got.iter().zip([a, a, b]) {
             assert!((s - want).abs() < 1e-5, "{s} != {want}");
         }
+    }
+
+    #[test]
+    fn kept_document_lists_follow_deletes() {
+        // A = 2 passages with apple, B = 1, C = none; then B and C deleted.
+        let (index, body, position) =
+            passages_index(&[&["apple pie", "apple tart"], &["apple jam"], &["pear jam"]]);
+        let params = Bm25Params { k1: 1.2, b: 0.75 };
+        let q = DocEvidenceQuery::new(
+            vec![(Term::from_field_text(body, "apple"), 1.0, 0)],
+            position,
+            params,
+            params,
+        );
+        let scores = |index: &tantivy::Index| {
+            let searcher = index.reader().unwrap().searcher();
+            let mut got = searcher
+                .search(&q, &TopDocs::with_limit(10).order_by_score())
+                .unwrap();
+            got.sort_by_key(|(_, a)| a.doc_id);
+            got.iter().map(|(s, a)| (a.doc_id, *s)).collect::<Vec<_>>()
+        };
+        let before = scores(&index);
+        assert_eq!(before.len(), 3, "{before:?}");
+        let mut w: tantivy::IndexWriter<tantivy::TantivyDocument> =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        w.delete_term(Term::from_field_text(body, "jam"));
+        w.commit().unwrap();
+        // This thread kept the lists from before the delete; a new thread
+        // has none.
+        let here = scores(&index);
+        let fresh = std::thread::scope(|s| s.spawn(|| scores(&index)).join().unwrap());
+        assert_eq!(here, fresh);
+        assert_eq!(here.len(), 2, "A's two passages only: {here:?}");
+        assert_ne!(here[0].1, before[0].1, "A's document frequency changed");
     }
 
     #[test]
