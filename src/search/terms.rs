@@ -37,6 +37,9 @@ thread_local! {
     static INFOS: RefCell<FxHashMap<Term, Entries>> = RefCell::new(FxHashMap::default());
     /// Fields that no passage of the segment has.
     static EMPTY: RefCell<FxHashSet<(SegmentId, Field)>> = RefCell::new(FxHashSet::default());
+    /// Segments whose absent fields are noted in `EMPTY`
+    /// ([`note_absent_fields`]).
+    static CHECKED: RefCell<FxHashSet<SegmentId>> = RefCell::new(FxHashSet::default());
     /// Tokens of a field in a segment (BM25's average length, asked by
     /// every term of every query).
     static TOKENS: RefCell<FxHashMap<(SegmentId, Field), u64>> = RefCell::new(FxHashMap::default());
@@ -60,6 +63,30 @@ fn segment_tokens(reader: &SegmentReader, field: Field) -> tantivy::Result<u64> 
     Ok(n)
 }
 
+/// Notes in [`EMPTY`] the indexed fields that no passage of `reader`
+/// has, from the sizes of its files' parts (no term dictionary): asking
+/// tantivy for such a field's inverted index builds an empty dictionary,
+/// whose first build in a process zeroes a megabyte (an FST builder's
+/// registry: a sixth of a one-shot query's page faults). Whether any was
+/// noted.
+fn note_absent_fields(reader: &SegmentReader) -> tantivy::Result<bool> {
+    let schema = reader.schema();
+    let absent: Vec<Field> = reader
+        .fields_metadata()?
+        .into_iter()
+        .filter(|m| m.term_dictionary_size.is_some_and(|n| n.get_bytes() == 0))
+        .filter_map(|m| schema.get_field(&m.field_name).ok())
+        .collect();
+    EMPTY.with(|e| {
+        let mut e = e.borrow_mut();
+        if e.len() + absent.len() >= MAX_TERMS {
+            e.clear();
+        }
+        e.extend(absent.iter().map(|&f| (reader.segment_id(), f)));
+    });
+    Ok(!absent.is_empty())
+}
+
 /// The inverted index of `field` in `reader`, `None` when no passage of
 /// the segment has the field (tantivy would build an empty one each time).
 pub(crate) fn inverted(
@@ -68,6 +95,16 @@ pub(crate) fn inverted(
 ) -> tantivy::Result<Option<Arc<InvertedIndexReader>>> {
     let key = (reader.segment_id(), field);
     if EMPTY.with(|e| e.borrow().contains(&key)) {
+        return Ok(None);
+    }
+    let first_time = CHECKED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= MAX_TERMS {
+            c.clear();
+        }
+        c.insert(key.0)
+    });
+    if first_time && note_absent_fields(reader)? && EMPTY.with(|e| e.borrow().contains(&key)) {
         return Ok(None);
     }
     let inverted = reader.inverted_index(field)?;
@@ -187,6 +224,27 @@ mod tests {
     use tantivy::{Index, doc};
 
     use super::*;
+
+    #[test]
+    fn a_segments_absent_fields_are_noted_at_its_first_lookup() {
+        // Asking for the body notes the title absent, without asking
+        // tantivy for the title (which builds an empty dictionary).
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let title = b.add_text_field("title", STRING);
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        w.add_document(doc!(body => "cat dog")).unwrap();
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let reader = &searcher.segment_readers()[0];
+        let key = |f| (reader.segment_id(), f);
+        assert!(!EMPTY.with(|e| e.borrow().contains(&key(title))));
+        assert!(inverted(reader, body).unwrap().is_some());
+        assert!(EMPTY.with(|e| e.borrow().contains(&key(title))));
+        assert!(!EMPTY.with(|e| e.borrow().contains(&key(body))));
+        assert!(inverted(reader, title).unwrap().is_none());
+    }
 
     #[test]
     fn lookups_answer_as_tantivy_and_an_absent_field_is_none() {
