@@ -4,6 +4,8 @@
 # default a temporary folder): every query of each collection, medians of
 # ROUNDS rounds, builds alternating; ratios to the first build.
 # Usage: scripts/batch_compare.sh ROUNDS NAME=BINARY...
+# Indexes in $QS made apart should be made alike: an index copied with
+# `cp -r` answered up to 20% faster than as tantivy wrote it (copy all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: $0 ROUNDS NAME=BINARY..." >&2; exit 2; }
