@@ -68,11 +68,13 @@ fn segment_tokens(reader: &SegmentReader, field: Field) -> tantivy::Result<u64> 
 /// tantivy for such a field's inverted index builds an empty dictionary,
 /// whose first build in a process zeroes a megabyte (an FST builder's
 /// registry: a sixth of a one-shot query's page faults). Whether any was
-/// noted.
-fn note_absent_fields(reader: &SegmentReader) -> tantivy::Result<bool> {
+/// noted (none when the sizes cannot be read: tantivy is asked then).
+fn note_absent_fields(reader: &SegmentReader) -> bool {
     let schema = reader.schema();
-    let absent: Vec<Field> = reader
-        .fields_metadata()?
+    let Ok(fields) = reader.fields_metadata() else {
+        return false;
+    };
+    let absent: Vec<Field> = fields
         .into_iter()
         .filter(|m| m.term_dictionary_size.is_some_and(|n| n.get_bytes() == 0))
         .filter_map(|m| schema.get_field(&m.field_name).ok())
@@ -84,7 +86,7 @@ fn note_absent_fields(reader: &SegmentReader) -> tantivy::Result<bool> {
         }
         e.extend(absent.iter().map(|&f| (reader.segment_id(), f)));
     });
-    Ok(!absent.is_empty())
+    !absent.is_empty()
 }
 
 /// The inverted index of `field` in `reader`, `None` when no passage of
@@ -104,7 +106,7 @@ pub(crate) fn inverted(
         }
         c.insert(key.0)
     });
-    if first_time && note_absent_fields(reader)? && EMPTY.with(|e| e.borrow().contains(&key)) {
+    if first_time && note_absent_fields(reader) && EMPTY.with(|e| e.borrow().contains(&key)) {
         return Ok(None);
     }
     let inverted = reader.inverted_index(field)?;
