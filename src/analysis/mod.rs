@@ -853,6 +853,19 @@ mod tests {
         );
     }
 
+    /// The tokens a registered analyzer gives for `text`.
+    fn registered_tokens(
+        analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+        text: &str,
+    ) -> Vec<Token> {
+        let mut stream = analyzer.token_stream(text);
+        let mut got = Vec::new();
+        while stream.advance() {
+            got.push(stream.token().clone());
+        }
+        got
+    }
+
     #[test]
     fn the_body_and_gram_fields_share_a_texts_tokens_as_if_apart() {
         // tantivy analyzes a passage for the body field, then the gram
@@ -863,12 +876,11 @@ mod tests {
         let mut body = index.tokenizers().get(ANALYZER).unwrap();
         let mut gram = index.tokenizers().get(TRIGRAM_ANALYZER).unwrap();
         let collect = |analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str| {
-            let mut stream = analyzer.token_stream(text);
-            let mut got = Vec::new();
-            while stream.advance() {
-                let t = stream.token();
-                got.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
-            }
+            let tokens = registered_tokens(analyzer, text);
+            let got: Vec<_> = tokens
+                .into_iter()
+                .map(|t| (t.text, t.offset_from, t.offset_to, t.position))
+                .collect();
             got
         };
         let a = tag_language("sw", "Watoto wa shule walikwenda mjini");
@@ -904,12 +916,11 @@ mod tests {
         register(&index);
         let mut analyzer = index.tokenizers().get(TRIGRAM_ANALYZER).unwrap();
         let collect = |analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str| {
-            let mut stream = analyzer.token_stream(text);
-            let mut got = Vec::new();
-            while stream.advance() {
-                let t = stream.token();
-                got.push((t.text.clone(), text[t.offset_from..t.offset_to].to_string()));
-            }
+            let tokens = registered_tokens(analyzer, text);
+            let got: Vec<_> = tokens
+                .into_iter()
+                .map(|t| (t.text, text[t.offset_from..t.offset_to].to_string()))
+                .collect();
             got
         };
         assert_eq!(

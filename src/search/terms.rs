@@ -227,15 +227,21 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn a_segments_absent_fields_are_noted_at_its_first_lookup() {
-        // Asking for the body notes the title absent, without asking
-        // tantivy for the title (which builds an empty dictionary).
+    /// An index of a text body and a string title, and its writer.
+    fn body_and_title() -> (Index, Field, Field, tantivy::IndexWriter) {
         let mut b = Schema::builder();
         let body = b.add_text_field("body", TEXT);
         let title = b.add_text_field("title", STRING);
         let index = Index::create_in_ram(b.build());
-        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        (index, body, title, w)
+    }
+
+    #[test]
+    fn a_segments_absent_fields_are_noted_at_its_first_lookup() {
+        // Asking for the body notes the title absent, without asking
+        // tantivy for the title (which builds an empty dictionary).
+        let (index, body, title, mut w) = body_and_title();
         w.add_document(doc!(body => "cat dog")).unwrap();
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
@@ -250,11 +256,7 @@ mod tests {
 
     #[test]
     fn lookups_answer_as_tantivy_and_an_absent_field_is_none() {
-        let mut b = Schema::builder();
-        let body = b.add_text_field("body", TEXT);
-        let title = b.add_text_field("title", STRING);
-        let index = Index::create_in_ram(b.build());
-        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let (index, body, title, mut w) = body_and_title();
         w.add_document(doc!(body => "cat dog")).unwrap();
         w.add_document(doc!(body => "cat")).unwrap();
         w.commit().unwrap();
