@@ -335,13 +335,19 @@ pub fn tag_language(lang: &str, text: &str) -> String {
 }
 
 /// Splits a language tag off `text`: the analyzer and the byte length of the tag.
+#[cfg(test)]
 fn untag(text: &str) -> (Analyzer, usize) {
-    if let Some(rest) = text.strip_prefix(TAG_START)
-        && let Some(end) = rest.find(TAG_END).filter(|&e| e <= 8)
-    {
-        return (Analyzer::for_lang(Some(&rest[..end])), 1 + end + 1);
+    match tag_of(text) {
+        Some((lang, skip)) => (Analyzer::for_lang(Some(lang)), skip),
+        None => (Analyzer::exact(), 0),
     }
-    (Analyzer::exact(), 0)
+}
+
+/// The language of a tagged text and the bytes of its tag.
+fn tag_of(text: &str) -> Option<(&str, usize)> {
+    let rest = text.strip_prefix(TAG_START)?;
+    let end = rest.find(TAG_END).filter(|&e| e <= 8)?;
+    Some((&rest[..end], 1 + end + 1))
 }
 
 /// gazette's analysis as a tantivy [`Tokenizer`]: registered under
@@ -363,6 +369,10 @@ pub struct GazetteTokenizer {
     previous: String,
     /// The tokens of `previous`, once it has repeated.
     replay: Option<Arc<[Token]>>,
+    /// The last language tag read and its analyzer: a segment writer's
+    /// passages come in runs of one language, and building an analyzer
+    /// looks the language up (1,400 instructions a text).
+    tagged: Option<(String, Analyzer)>,
 }
 
 /// Longest text (in bytes) that [`GazetteTokenizer`] remembers.
@@ -430,6 +440,35 @@ fn raw_tokens(text: &str, analyzer: Analyzer) -> Vec<RawToken> {
     })
 }
 
+thread_local! {
+    /// The gram set of the last grams-only stream dropped on this thread,
+    /// empty, its room kept: a fresh set per passage grew by rehashing
+    /// (a fifth of what the set cost when indexing).
+    static GRAM_SEEN: std::cell::RefCell<rustc_hash::FxHashSet<u128>> =
+        std::cell::RefCell::default();
+}
+
+/// Largest gram set kept for the next stream (emptying a set writes all of
+/// its control bytes, per passage).
+const GRAM_SEEN_KEPT: usize = 1 << 14;
+
+impl Drop for GazetteTokenStream<'_> {
+    fn drop(&mut self) {
+        if self.gram_seen.capacity() == 0 || self.gram_seen.capacity() > GRAM_SEEN_KEPT {
+            return;
+        }
+        let mut set = std::mem::take(&mut self.gram_seen);
+        set.clear();
+        // Not during the thread's own teardown.
+        let _ = GRAM_SEEN.try_with(|kept| {
+            let mut kept = kept.borrow_mut();
+            if set.capacity() > kept.capacity() {
+                *kept = set;
+            }
+        });
+    }
+}
+
 impl<'a> GazetteTokenStream<'a> {
     fn new(analyzer: Analyzer, text: &'a str, shift: usize, grams_only: bool) -> Self {
         GazetteTokenStream {
@@ -444,17 +483,21 @@ impl<'a> GazetteTokenStream<'a> {
             gram_bounds: Vec::new(),
             gram_ranges: Vec::new(),
             gram_next: 0,
-            gram_seen: rustc_hash::FxHashSet::default(),
+            gram_seen: match grams_only && analyzer.gram > 0 {
+                true => GRAM_SEEN
+                    .try_with(|kept| std::mem::take(&mut *kept.borrow_mut()))
+                    .unwrap_or_default(),
+                false => rustc_hash::FxHashSet::default(),
+            },
             current: Token::default(),
             replay: None,
         }
     }
 
     fn replaying(tokens: Arc<[Token]>) -> Self {
-        GazetteTokenStream {
-            replay: Some((tokens, 0)),
-            ..GazetteTokenStream::new(Analyzer::exact(), "", 0, false)
-        }
+        let mut stream = GazetteTokenStream::new(Analyzer::exact(), "", 0, false);
+        stream.replay = Some((tokens, 0));
+        stream
     }
 }
 
@@ -483,12 +526,28 @@ impl Tokenizer for GazetteTokenizer {
 }
 
 impl GazetteTokenizer {
-    fn analyze<'a>(&self, text: &'a str) -> GazetteTokenStream<'a> {
+    fn analyze<'a>(&mut self, text: &'a str) -> GazetteTokenStream<'a> {
         match self.analyzer {
             Some(analyzer) => GazetteTokenStream::new(analyzer, text, 0, self.grams_only),
             None => {
-                let (analyzer, skip) = untag(text);
+                let (analyzer, skip) = match tag_of(text) {
+                    Some((lang, skip)) => (self.tagged_analyzer(lang), skip),
+                    None => (Analyzer::exact(), 0),
+                };
                 GazetteTokenStream::new(analyzer, &text[skip..], skip, self.grams_only)
+            }
+        }
+    }
+
+    /// [`Analyzer::for_lang`] of a tag's language, built again only when
+    /// the language changes.
+    fn tagged_analyzer(&mut self, lang: &str) -> Analyzer {
+        match &mut self.tagged {
+            Some((last, analyzer)) if last == lang => *analyzer,
+            slot => {
+                let analyzer = Analyzer::for_lang(Some(lang));
+                *slot = Some((lang.to_string(), analyzer));
+                analyzer
             }
         }
     }
@@ -907,6 +966,12 @@ mod tests {
             assert_eq!(collect(&mut gram, &c), alone(&c, true));
             assert_eq!(collect(&mut body, &c), alone(&c, false));
         }
+        // A gram stream dropped part-way leaves no gram behind for the
+        // next (streams pass their emptied gram set on).
+        let mut partial = gram.token_stream(&a);
+        assert!(partial.advance());
+        drop(partial);
+        assert_eq!(collect(&mut gram, &a), alone(&a, true));
         assert!(alone(&a, true).iter().any(|t| t.0.ends_with("wat")));
     }
 
