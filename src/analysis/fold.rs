@@ -31,17 +31,29 @@ pub fn fold_into(word: &str, out: &mut String) {
     let from = out.len();
     let mut virama = false;
     // Char by char: no intermediate strings. (Lower-casing a whole string
-    // only differs for a final Σ, which folds to σ anyway.)
-    for c in word.chars() {
+    // only differs for a final Σ, which folds to σ anyway.) Chars that fold
+    // to themselves (most of a word in a caseless script) are copied by
+    // runs, not pushed one by one.
+    let mut run = 0;
+    for (i, c) in word.char_indices() {
         virama |= c == '\u{094D}';
+        let itself = if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else {
+            folds_to_itself(c)
+        };
+        if itself {
+            continue;
+        }
+        out.push_str(&word[run..i]);
+        run = i + c.len_utf8();
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
-        } else if folds_to_itself(c) {
-            out.push(c);
         } else {
             fold_char(c, out);
         }
     }
+    out.push_str(&word[run..]);
     // Only a word with a Devanagari virama can have a dead NA.
     if virama && out[from..].contains(DEAD_NA) {
         let anusvara = dead_na_to_anusvara(&out[from..]);
@@ -138,6 +150,38 @@ fn is_foldable_mark(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// [`fold_into`] as it was written first: char by char.
+    fn fold_by_char(word: &str) -> String {
+        let mut out = String::new();
+        for c in word.chars() {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else if folds_to_itself(c) {
+                out.push(c);
+            } else {
+                fold_char(c, &mut out);
+            }
+        }
+        if out.contains(DEAD_NA) {
+            out = dead_na_to_anusvara(&out);
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn folding_by_runs_is_folding_by_chars(
+            word in "(\\PC|[A-Za-z]|[ÀÉÎõüßǅΣσἄДжअन्क़ँ्ا-يক-হ]){0,12}",
+            before in "[a-zA-Zé]{0,3}",
+        ) {
+            let mut out = before.clone();
+            fold_into(&word, &mut out);
+            prop_assert_eq!(&out[before.len()..], fold_by_char(&word));
+            prop_assert_eq!(&out[..before.len()], before.as_str());
+        }
+    }
 
     #[test]
     fn every_char_folds_as_without_the_table() {
