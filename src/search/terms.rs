@@ -144,15 +144,13 @@ pub(crate) fn term_info(reader: &SegmentReader, term: &Term) -> tantivy::Result<
     };
     INFOS.with(|infos| {
         let mut infos = infos.borrow_mut();
-        // The term is cloned only when new (its other segments find it).
-        if let Some(segments) = infos.get_mut(term) {
-            segments.push((segment, info.clone()));
-            return;
-        }
-        if infos.len() >= MAX_TERMS {
+        if infos.len() >= MAX_TERMS && !infos.contains_key(term) {
             infos.clear();
         }
-        infos.insert(term.clone(), vec![(segment, info.clone())]);
+        infos
+            .entry(term.clone())
+            .or_default()
+            .push((segment, info.clone()));
     });
     Ok(info)
 }
