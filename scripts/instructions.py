@@ -4,15 +4,18 @@
 # not move, for comparing builds where CPU times disagree run to run.
 #   scripts/instructions.py oneshot BIN IDX [QUERIES]   one process per query
 #       (QUERIES: one per line; default the 51 of scripts/oneshot_compare.py)
-#   scripts/instructions.py batch BIN IDX QUERIES.tsv   one `batch --no-highlights`
+#   scripts/instructions.py batch BIN IDX QUERIES.tsv   one `batch --no-highlights`,
+#       on one search thread (RAYON_NUM_THREADS=1 unless set): with two,
+#       the count moved by 2% with how the queries fell to the threads
+#       (per-thread caches); with one it repeats to 0.01%
 # Prints the total (and with PERQ=1 each query's count). Needs valgrind.
 import os, re, shutil, subprocess, sys
 
 
-def collected(cmd):
+def collected(cmd, env=None):
     r = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + cmd,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     m = re.search(r"Collected : (\d+)", r.stderr)
     if not m:
         sys.exit(f"instructions: no count from {' '.join(cmd)}: {r.stderr[-300:]}")
@@ -34,8 +37,10 @@ def main():
     if mode == "batch":
         if len(sys.argv) < 5:
             sys.exit("instructions: batch needs a queries file")
+        env = dict(os.environ)
+        env.setdefault("RAYON_NUM_THREADS", "1")
         n = collected([binary, "--index", index, "batch", "--input-format", "tsv",
-                       "--no-highlights", sys.argv[4]])
+                       "--no-highlights", sys.argv[4]], env)
         print(f"{os.path.basename(binary)} batch {os.path.basename(sys.argv[4])}: {n / 1e6:.1f} M")
         return
     queries = ([l.strip() for l in open(sys.argv[4], encoding="utf-8") if l.strip()]
