@@ -334,15 +334,6 @@ pub fn tag_language(lang: &str, text: &str) -> String {
     out
 }
 
-/// Splits a language tag off `text`: the analyzer and the byte length of the tag.
-#[cfg(test)]
-fn untag(text: &str) -> (Analyzer, usize) {
-    match tag_of(text) {
-        Some((lang, skip)) => (Analyzer::for_lang(Some(lang)), skip),
-        None => (Analyzer::exact(), 0),
-    }
-}
-
 /// The language of a tagged text and the bytes of its tag.
 fn tag_of(text: &str) -> Option<(&str, usize)> {
     let rest = text.strip_prefix(TAG_START)?;
@@ -674,6 +665,15 @@ pub fn register(index: &tantivy::Index) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Splits a language tag off `text`: a fresh analyzer (not the
+    /// tokenizer's kept one) and the byte length of the tag.
+    fn untag(text: &str) -> (Analyzer, usize) {
+        match tag_of(text) {
+            Some((lang, skip)) => (Analyzer::for_lang(Some(lang)), skip),
+            None => (Analyzer::exact(), 0),
+        }
+    }
 
     fn terms(lang: Option<&str>, text: &str) -> Vec<(String, usize)> {
         Analyzer::for_lang(lang)
