@@ -19,6 +19,8 @@
 //! (`정부는`, `정부가`), produce their syllable bigrams there instead
 //! (`ko#정부`, `ko#부는`), as Lucene's CJK analyzer indexes them.
 
+pub mod arabic;
+pub mod bengali;
 pub mod bmp;
 pub mod fold;
 pub mod lang;
@@ -30,7 +32,7 @@ pub mod tokenizer;
 
 use std::sync::Arc;
 
-use frostem::Stemmer;
+use stem::Stemmer;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 pub use tokenizer::{RawToken, WordKind};

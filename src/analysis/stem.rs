@@ -1,7 +1,31 @@
 //! Snowball stemmers (frostem, the crate tantivy's own `Stemmer` wraps) by
 //! ISO 639-1 language code.
 
-use frostem::{Algorithm, Stemmer};
+use std::borrow::Cow;
+
+use frostem::Algorithm;
+
+/// A stemmer: Snowball's, or gazette's own for a language Snowball lacks.
+#[derive(Clone, Copy)]
+pub enum Stemmer {
+    /// A Snowball algorithm (frostem).
+    Snowball(frostem::Stemmer),
+    /// Snowball's Arabic after the prefixes it leaves ([`super::arabic`]).
+    Arabic(frostem::Stemmer),
+    /// [`super::bengali`].
+    Bengali,
+}
+
+impl Stemmer {
+    /// The stem of `word`.
+    pub fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
+        match self {
+            Stemmer::Snowball(s) => s.stem(word),
+            Stemmer::Arabic(s) => s.stem(super::arabic::strip_prefix(word)),
+            Stemmer::Bengali => Cow::Borrowed(super::bengali::stem(word)),
+        }
+    }
+}
 
 /// The Snowball algorithm for an ISO 639-1 (or 639-3) code, if there is one.
 pub fn algorithm(lang: &str) -> Option<Algorithm> {
@@ -46,9 +70,9 @@ pub fn algorithm(lang: &str) -> Option<Algorithm> {
 /// Every language code that has a stemmer (or, Vietnamese, a marked
 /// second term: [`MARKED_LANGUAGE`]), for query expansion.
 pub const STEMMED_LANGUAGES: &[&str] = &[
-    "ar", "ca", "cs", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa", "fi", "fr", "ga", "hi",
-    "hu", "hy", "id", "it", "lt", "nb", "ne", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sr", "sv",
-    "ta", "tr", "vi", "yi",
+    "ar", "bn", "ca", "cs", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa", "fi", "fr", "ga",
+    "hi", "hu", "hy", "id", "it", "lt", "nb", "ne", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sr",
+    "sv", "ta", "tr", "vi", "yi",
 ];
 
 /// The language whose second term keeps the marks that folding removes
@@ -161,7 +185,11 @@ fn cached(lang: &'static str, word: &str, out: &mut String, compute: impl FnOnce
 
 /// A stemmer for `lang`, if it has one.
 pub fn stemmer(lang: &str) -> Option<Stemmer> {
-    algorithm(lang).map(Stemmer::new)
+    match lang {
+        "bn" => Some(Stemmer::Bengali),
+        "ar" => Some(Stemmer::Arabic(frostem::Stemmer::new(Algorithm::Arabic))),
+        _ => algorithm(lang).map(|a| Stemmer::Snowball(frostem::Stemmer::new(a))),
+    }
 }
 
 #[cfg(test)]
