@@ -114,6 +114,8 @@ pub struct Engine {
     parts: Vec<Part>,
     /// The stemmed languages of all of them.
     stem_langs: Vec<&'static str>,
+    /// Every language code their passages are in, sorted.
+    langs: Vec<String>,
     /// Detects a query's language among those of the indexes.
     detector: Option<whatlang::Detector>,
     /// `per_article` requests served, to decide when the table pays.
@@ -217,10 +219,13 @@ impl Engine {
             }
             parts.push(part);
         }
-        let mut stem_langs = Vec::new();
+        let mut codes = BTreeSet::new();
         for part in &parts {
-            stem_langs.extend(indexed_stem_langs(&part.index, &part.reader.searcher())?);
+            codes.extend(indexed_langs(&part.index, &part.reader.searcher())?);
         }
+        let langs: Vec<String> = codes.into_iter().collect();
+        let mut stem_langs: Vec<&'static str> =
+            langs.iter().filter_map(|c| lang::analyzed(c)).collect();
         stem_langs.sort_unstable();
         stem_langs.dedup();
         let detector = lang::detector_for(&stem_langs);
@@ -228,6 +233,7 @@ impl Engine {
             parts,
             detector,
             stem_langs,
+            langs,
             per_article_requests: AtomicUsize::new(0),
             passages: None,
         })
@@ -314,6 +320,9 @@ impl Engine {
                 quoted.join(", ")
             ));
         }
+        if let Some(w) = self.absent_language(req) {
+            compiled.warnings.push(w);
+        }
         // The weight of the very query that ranked the hits, built once
         // per index.
         let mut explainers: Vec<Option<Box<dyn Weight>>> =
@@ -396,6 +405,32 @@ impl Engine {
             compiler
         };
         Ok(compiler.compile(&req.query))
+    }
+
+    /// A warning when the request's language filter names a language no
+    /// passage is in (a mistyped code, or one the index does not hold):
+    /// otherwise nothing would say why nothing matched.
+    fn absent_language(&self, req: &Request) -> Option<String> {
+        let code = lang::normalize(req.lang.as_deref()?)?;
+        if self.langs.contains(&code) {
+            return None;
+        }
+        const SHOWN: usize = 20;
+        let mut held = self
+            .langs
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.langs.len() > SHOWN {
+            held.push_str(&format!(" and {} more", self.langs.len() - SHOWN));
+        }
+        Some(if self.langs.is_empty() {
+            format!("no passage is in language {code:?}: the index is empty")
+        } else {
+            format!("no passage is in language {code:?}; the index holds {held}")
+        })
     }
 
     /// Stem languages for a query without `--lang`: the query's own language
@@ -812,9 +847,8 @@ fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String
         .map(str::to_string)
 }
 
-/// The languages analyzed in their own way ([`lang::analyzed`]) that
-/// passages of the index are in.
-fn indexed_stem_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<Vec<&'static str>> {
+/// The language codes that passages of the index are in.
+fn indexed_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<BTreeSet<String>> {
     // The codes of all segments first, each looked up once (an index of
     // news in many languages has a hundred codes in every segment).
     let mut codes: BTreeSet<Vec<u8>> = BTreeSet::new();
@@ -827,12 +861,8 @@ fn indexed_stem_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<Vec<&
             }
         }
     }
-    let mut present: Vec<&'static str> = codes
-        .iter()
-        .filter_map(|code| std::str::from_utf8(code).ok())
-        .filter_map(lang::analyzed)
-        .collect();
-    present.sort_unstable();
-    present.dedup();
-    Ok(present)
+    Ok(codes
+        .into_iter()
+        .filter_map(|code| String::from_utf8(code).ok())
+        .collect())
 }

@@ -620,3 +620,19 @@ fn single_quotes_are_quotation_marks_not_phrases() {
     assert!(quoted.warnings.is_empty(), "{:?}", quoted.warnings);
     assert_eq!(ranking(&quoted), ranking(&words));
 }
+
+#[test]
+fn a_language_filter_no_passage_is_in_says_so() {
+    let idx = TestIndex::corpus();
+    // German: a real code the sample corpus has no passage in.
+    let resp = idx.query("Guaidó", &["--lang", "de"]);
+    assert_eq!(resp.total, 0);
+    assert_eq!(
+        resp.warnings,
+        ["no passage is in language \"de\"; the index holds en, es, fr"]
+    );
+    // A language the corpus holds: hits, no warning.
+    let es = idx.query("Guaidó", &["--lang", "es"]);
+    assert!(es.total > 0);
+    assert!(es.warnings.is_empty(), "{:?}", es.warnings);
+}
