@@ -29,7 +29,23 @@ pub fn strip_prefix(word: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn what_stays_is_the_word_or_its_end_after_one_prefix(
+            word in "[\u{0621}-\u{064A}a-z]{0,8}",
+        ) {
+            let rest = strip_prefix(&word);
+            prop_assert!(word.ends_with(rest));
+            if rest.len() < word.len() {
+                prop_assert!(PREFIXES.contains(&&word[..word.len() - rest.len()]));
+                prop_assert!(rest.chars().count() >= 2);
+            }
+        }
+    }
 
     #[test]
     fn article_after_a_conjunction_or_preposition_goes() {

@@ -158,8 +158,26 @@ pub fn stem(word: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::analysis::fold::fold;
+
+    proptest! {
+        #[test]
+        fn a_stem_is_the_word_or_a_prefix_of_two_chars_or_more(
+            word in "[\u{0980}-\u{09FF}a-z]{0,10}",
+        ) {
+            let folded = fold(&word);
+            let stem = stem(&folded);
+            prop_assert!(folded.starts_with(stem));
+            if stem.len() < folded.len() {
+                prop_assert!(stem.chars().count() >= 2);
+                let ending = &folded[stem.len()..];
+                prop_assert!(endings().iter().any(|(_, e)| e == ending));
+            }
+        }
+    }
 
     fn stem_of(word: &str) -> String {
         stem(&fold(word)).to_string()
