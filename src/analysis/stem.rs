@@ -1,5 +1,7 @@
-//! Snowball stemmers (frostem, the crate tantivy's own `Stemmer` wraps) by
-//! ISO 639-1 language code.
+//! Stemmers by ISO 639-1 language code: Snowball's (frostem, the crate
+//! tantivy's own `Stemmer` wraps), Arabic's after the prefix it leaves
+//! ([`super::arabic`]), and a light Bengali stemmer ([`super::bengali`]),
+//! a language Snowball lacks.
 
 use std::borrow::Cow;
 

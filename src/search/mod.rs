@@ -301,6 +301,20 @@ impl Engine {
     pub(crate) fn search_phrases(&self, req: &Request) -> Result<(Response, bool)> {
         let started = Instant::now();
         let mut compiled = self.compile(req, false)?;
+        if let Some(w) = self.absent_language(req) {
+            // Nothing can match: no search, and no phrase searched again
+            // as words (whose warning would give the wrong reason).
+            compiled.warnings.push(w);
+            let resp = Response {
+                query: req.query.clone(),
+                total: 0,
+                took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+                warnings: compiled.warnings,
+                hits: Vec::new(),
+                facets: None,
+            };
+            return Ok((resp, false));
+        }
         let mut query = self.with_filters(compiled.query, req)?;
         let searchers = self.searchers();
         let mut stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
@@ -319,9 +333,6 @@ impl Engine {
                 "no passage has {}; searched the words instead",
                 quoted.join(", ")
             ));
-        }
-        if let Some(w) = self.absent_language(req) {
-            compiled.warnings.push(w);
         }
         // The weight of the very query that ranked the hits, built once
         // per index.

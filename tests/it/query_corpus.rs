@@ -631,6 +631,12 @@ fn a_language_filter_no_passage_is_in_says_so() {
         resp.warnings,
         ["no passage is in language \"de\"; the index holds en, es, fr"]
     );
+    // A phrase is not searched again as words: the language is the reason.
+    let phrase = idx.query("\"Juan Guaidó\"", &["--lang", "de"]);
+    assert_eq!(
+        phrase.warnings,
+        ["no passage is in language \"de\"; the index holds en, es, fr"]
+    );
     // A language the corpus holds: hits, no warning.
     let es = idx.query("Guaidó", &["--lang", "es"]);
     assert!(es.total > 0);
