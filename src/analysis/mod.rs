@@ -5,7 +5,7 @@
 //! highlighter can never tokenize differently.
 //!
 //! A word produces its folded form (`guaidó` → `guaido`) and, in a language
-//! with a stemmer (Snowball's; Arabic after [`arabic`]'s prefix; Bengali's
+//! with a stemmer (Snowball's; Arabic after [`arabic`]'s article and prefixes; Bengali's
 //! own, [`bengali`]), its language-tagged stem at the same position
 //! (`lawmakers` → `en:lawmak`); in Vietnamese, whose marks tell words apart,
 //! the word with its marks instead of a stem (`má` → `ma`, `vi:má`). Tagging stems with their language keeps one

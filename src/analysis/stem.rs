@@ -1,5 +1,5 @@
 //! Stemmers by ISO 639-1 language code: Snowball's (frostem, the crate
-//! tantivy's own `Stemmer` wraps), Arabic's after the prefix it leaves
+//! tantivy's own `Stemmer` wraps), Arabic's after the article and its prefixes
 //! ([`super::arabic`]), and a light Bengali stemmer ([`super::bengali`]),
 //! a language Snowball lacks.
 
@@ -12,7 +12,7 @@ use frostem::Algorithm;
 pub enum Stemmer {
     /// A Snowball algorithm (frostem).
     Snowball(frostem::Stemmer),
-    /// Snowball's Arabic after the prefixes it leaves ([`super::arabic`]).
+    /// Snowball's Arabic after the article and its prefixes ([`super::arabic`]).
     Arabic(frostem::Stemmer),
     /// [`super::bengali`].
     Bengali,
