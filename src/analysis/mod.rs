@@ -5,8 +5,9 @@
 //! highlighter can never tokenize differently.
 //!
 //! A word produces its folded form (`guaidó` → `guaido`) and, in a language
-//! with a stemmer (Snowball's; Arabic after [`arabic`]'s article and prefixes; Bengali's
-//! own, [`bengali`]), its language-tagged stem at the same position
+//! with a stemmer (Snowball's; Arabic's after [`arabic`]'s article and
+//! prefixes; Bengali's own, [`bengali`]), its language-tagged stem at the
+//! same position
 //! (`lawmakers` → `en:lawmak`); in Vietnamese, whose marks tell words apart,
 //! the word with its marks instead of a stem (`má` → `ma`, `vi:má`). Tagging stems with their language keeps one
 //! language's stems from colliding with another's words, and lets an exact
