@@ -2,11 +2,10 @@
 //! that leaves a stem of two chars or more (chars of the folded word: a
 //! vowel sign is one, `ো`, `ৌ` and the nukta letters `য়`, `ড়` two), and
 //! then a vowel sign that is an ending of its own, as the bare word loses
-//! it. Snowball has no Bengali algorithm
-//! and no maintained crate stems it; the approach is that of Lucene's
-//! `BengaliStemmer` and of Jacques Savoy's light stemmers for CLEF: strip
-//! inflection, never derivation. The endings below are those of standard
-//! (colloquial) and literary Bengali grammar.
+//! it. Snowball has no Bengali algorithm and no maintained crate stems it;
+//! the approach is that of Lucene's `BengaliStemmer` and of Jacques Savoy's
+//! light stemmers for CLEF: strip inflection, never derivation. The endings
+//! below are those of standard (colloquial) and literary Bengali grammar.
 
 /// Verb endings: tense and aspect with the person ending, colloquial
 /// (`করছিলাম` → `কর`) and literary (`করিয়াছিলেন` → `কর`) forms, and the
@@ -242,7 +241,7 @@ mod tests {
 
     #[test]
     fn a_stem_keeps_two_chars() {
-        // `কে` (who) and `তে` are whole words, not endings.
+        // `কে` (who) and `বে` are whole words, not endings.
         assert_eq!(stem_of("কে"), fold("কে"));
         // at home / home: `-িতে` and `-ি` both go.
         assert_eq!(stem_of("বাড়িতে"), stem_of("বাড়ি"));
