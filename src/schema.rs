@@ -13,7 +13,7 @@ use crate::analysis::{ANALYZER, TRIGRAM_ANALYZER};
 
 /// Version of the schema and analysis; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 12;
+pub const SCHEMA_VERSION: u32 = 13;
 
 /// Handles to every field.
 #[derive(Debug, Clone)]

@@ -14,6 +14,12 @@
 //! `شرك`). Giving it only the conjunction's removal instead (the article
 //! kept) was measured too, and was worse on all three shared collections
 //! (docs/RELEVANCE.md, "Arabic prefixes and a Bengali stemmer").
+//!
+//! A word written with its short vowels or stretched with tatweel
+//! (`وَالْمَدْرَسَة`, `والمـدرسة`) loses those marks first, as Snowball's own
+//! normalization would remove them: else they would hide the prefix.
+
+use std::borrow::Cow;
 
 /// The article, alone or after `و` (and), `ب` (with), `ك` (as), `ف` (so),
 /// and `لل` (`ل` + the article), light10's prefixes but its lone `و`
@@ -25,8 +31,25 @@ const PREFIXES: &[&str] = &["ال", "وال", "بال", "كال", "فال", "ل�
 /// mother) are a root with `و`, not `و` + the article.
 const MIN_STEM: usize = 3;
 
-/// `word` (lower-cased, not folded) without its article and the prefix
-/// before it.
+/// The short vowels and other marks written above or below a letter
+/// (harakat, U+064B–U+0652, and the dagger alef, U+0670) and tatweel
+/// (U+0640), the stroke that stretches a word: none changes the word.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}')
+}
+
+/// The stem of `word` (lower-cased, not folded): Snowball's (`snowball`)
+/// after the word's marks, its article and the prefix before it go.
+pub fn stem<'a>(snowball: &frostem::Stemmer, word: &'a str) -> Cow<'a, str> {
+    if word.chars().any(is_mark) {
+        let bare: String = word.chars().filter(|&c| !is_mark(c)).collect();
+        return Cow::Owned(snowball.stem(strip_prefix(&bare)).into_owned());
+    }
+    snowball.stem(strip_prefix(word))
+}
+
+/// `word` (lower-cased, not folded, without marks) without its article and
+/// the prefix before it.
 pub fn strip_prefix(word: &str) -> &str {
     let n = word.chars().count();
     for p in PREFIXES {
@@ -67,6 +90,19 @@ mod tests {
             assert_eq!(strip_prefix(word), "مدرسة", "{word}");
         }
         assert_eq!(strip_prefix("للمدرسة"), "مدرسة");
+    }
+
+    #[test]
+    fn marks_and_tatweel_do_not_hide_the_prefix() {
+        use crate::analysis::Analyzer;
+        let ar = Analyzer::for_lang(Some("ar"));
+        let bare = ar.stem_term("مدرسة");
+        // With short vowels (fatha, sukun, damma), and stretched by tatweel.
+        for word in ["وَالْمَدْرَسَةُ", "والمـدرسة", "بِالمدرسة", "المدرسة"]
+        {
+            assert_eq!(ar.stem_term(word), bare, "{word}");
+        }
+        assert!(is_mark('\u{064E}') && is_mark('\u{0640}') && !is_mark('ا'));
     }
 
     #[test]

@@ -12,7 +12,8 @@ use frostem::Algorithm;
 pub enum Stemmer {
     /// A Snowball algorithm (frostem).
     Snowball(frostem::Stemmer),
-    /// Snowball's Arabic after the article and its prefixes ([`super::arabic`]).
+    /// Snowball's Arabic after the marks, the article and its prefixes
+    /// ([`super::arabic`]).
     Arabic(frostem::Stemmer),
     /// [`super::bengali`].
     Bengali,
@@ -23,7 +24,7 @@ impl Stemmer {
     pub fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
         match self {
             Stemmer::Snowball(s) => s.stem(word),
-            Stemmer::Arabic(s) => s.stem(super::arabic::strip_prefix(word)),
+            Stemmer::Arabic(s) => super::arabic::stem(s, word),
             Stemmer::Bengali => Cow::Borrowed(super::bengali::stem(word)),
         }
     }
