@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Batch CPU (user + system) of several builds, each on its own indexes of
 # XQuAD-R sentences and ir-news-headlines (built on first use in $QS,
-# default a temporary folder): every query of each collection, medians of
+# default a temporary folder): every query of each collection (with and
+# without highlights), medians of
 # ROUNDS rounds, builds alternating; ratios to the first build.
 # Usage: scripts/batch_compare.sh ROUNDS NAME=BINARY...
 # Indexes in $QS made apart should be made alike: an index copied with
@@ -22,14 +23,14 @@ for n in "${NAMES[@]}"; do
 done
 : > "$QS/times"
 for _ in $(seq "$R"); do for n in "${NAMES[@]}"; do
-  for m in x-nohl x-hl h-nohl; do
+  for m in x-nohl x-hl h-nohl h-hl; do
     c=${m%%-*}; Q=$C/ir-xquad-r/queries.tsv; [ "$c" = h ] && Q=$C/ir-news-headlines/queries.tsv
     hl=(); [ "${m#*-}" = nohl ] && hl=(--no-highlights)
     /usr/bin/time -f "%U %S" -o "$QS/t" "${BIN[$n]}" --index "$QS/$n-$c" batch --input-format tsv "${hl[@]}" "$Q" >/dev/null 2>&1
     echo "$n $m $(awk '{print $1 + $2}' "$QS/t")" >> "$QS/times"
   done
 done; done
-for m in x-nohl x-hl h-nohl; do
+for m in x-nohl x-hl h-nohl h-hl; do
   line="$m:"; base=""
   for n in "${NAMES[@]}"; do
     med=$(awk -v n="$n" -v m="$m" '$1 == n && $2 == m {print $3}' "$QS/times" | sort -n |

@@ -315,11 +315,19 @@ impl Engine {
             };
             return Ok((resp, false));
         }
+        // A `lang:` filter in the query itself: searched all the same (it
+        // may be one of several alternatives), with the reason if nothing
+        // is in that language.
+        let absent: Vec<String> = (compiled.lang_filters.iter())
+            .filter_map(|code| self.language_absent(code))
+            .collect();
+        compiled.warnings.extend(absent.iter().cloned());
         let mut query = self.with_filters(compiled.query, req)?;
         let searchers = self.searchers();
         let mut stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
         let (mut hits, mut total) = self.top(&searchers, stats.as_ref(), &*query, req)?;
-        let relaxed = total == 0 && !compiled.phrases.is_empty();
+        // (Not when a language filter explains it.)
+        let relaxed = total == 0 && !compiled.phrases.is_empty() && absent.is_empty();
         if relaxed {
             // No passage has the phrase (a pasted headline quoting someone
             // loosely, a misremembered quote): search its words, and say so.
@@ -422,8 +430,12 @@ impl Engine {
     /// passage is in (a mistyped code, or one the index does not hold):
     /// otherwise nothing would say why nothing matched.
     fn absent_language(&self, req: &Request) -> Option<String> {
-        let code = lang::normalize(req.lang.as_deref()?)?;
-        if self.langs.contains(&code) {
+        self.language_absent(&lang::normalize(req.lang.as_deref()?)?)
+    }
+
+    /// The warning that no passage is in language `code`, if none is.
+    fn language_absent(&self, code: &str) -> Option<String> {
+        if self.langs.iter().any(|l| l == code) {
             return None;
         }
         const SHOWN: usize = 20;

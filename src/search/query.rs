@@ -178,6 +178,9 @@ pub struct Compiled {
     pub evidence: Option<EvidenceStats>,
     /// The positive phrases of several words, as written.
     pub phrases: Vec<String>,
+    /// The languages that the query's positive `lang:` filters name
+    /// (normalized codes), for the engine to say which no passage is in.
+    pub lang_filters: Vec<String>,
 }
 
 /// Context of compilation: the fields and the stem languages to expand to.
@@ -214,6 +217,8 @@ pub struct Compiler<'a> {
     phrases_as_words: bool,
     /// The positive phrases of several words, as written.
     phrases: Vec<String>,
+    /// See [`Compiled::lang_filters`].
+    lang_filters: Vec<String>,
 }
 
 /// One position of analyzed query text: its exact terms, and the word as
@@ -386,6 +391,7 @@ impl<'a> Compiler<'a> {
             positive_words_kept: 0,
             phrases_as_words: false,
             phrases: Vec::new(),
+            lang_filters: Vec::new(),
         }
     }
 
@@ -413,6 +419,7 @@ impl<'a> Compiler<'a> {
                 warnings: self.warnings,
                 evidence: None,
                 phrases: Vec::new(),
+                lang_filters: Vec::new(),
             };
         }
         self.stop_lang = self.query_lang().filter(|l| {
@@ -500,6 +507,7 @@ impl<'a> Compiler<'a> {
             warnings: self.warnings,
             evidence: evidence_stats,
             phrases: self.phrases,
+            lang_filters: self.lang_filters,
         }
     }
 
@@ -669,8 +677,18 @@ impl<'a> Compiler<'a> {
                 f.position,
             ))),
             Some("lang") => Some(match crate::analysis::lang::normalize(value) {
-                Some(code) => term_query(f.lang, &code),
-                None => Box::new(EmptyQuery),
+                Some(code) => {
+                    if positive && !self.lang_filters.contains(&code) {
+                        self.lang_filters.push(code.clone());
+                    }
+                    term_query(f.lang, &code)
+                }
+                None => {
+                    self.warnings.push(format!(
+                        "lang: takes a language code (en, es, pt-BR …), not {value:?}"
+                    ));
+                    Box::new(EmptyQuery)
+                }
             }),
             Some("kind") => match Kind::parse(&value.to_ascii_lowercase()) {
                 Some(k) => Some(term_query(f.kind, k.as_str())),

@@ -642,3 +642,40 @@ fn a_language_filter_no_passage_is_in_says_so() {
     assert!(es.total > 0);
     assert!(es.warnings.is_empty(), "{:?}", es.warnings);
 }
+
+#[test]
+fn a_lang_filter_in_the_query_that_no_passage_is_in_says_so() {
+    let idx = TestIndex::corpus();
+    let absent = "no passage is in language \"de\"; the index holds en, es, fr";
+    // Required (`+`): nothing can match, and the warning says why.
+    let resp = idx.query("Guaidó +lang:de", &[]);
+    assert_eq!(resp.total, 0);
+    assert_eq!(resp.warnings, [absent]);
+    // A phrase is not searched again as words: the language is the reason.
+    let phrase = idx.query("\"Juan Guaidó\" +lang:de", &[]);
+    assert_eq!(
+        (phrase.total, &phrase.warnings[..]),
+        (0, &[absent.to_string()][..])
+    );
+    // One of two alternatives: searched all the same, the Spanish passages
+    // found, the absent language named.
+    let either = idx.query("Guaidó +(lang:de OR lang:es)", &["--limit", "100"]);
+    assert!(either.total > 0);
+    assert!(either.hits.iter().all(|h| h.passage.lang == "es"));
+    assert_eq!(either.warnings, [absent]);
+    // Excluding a language no passage is in is no surprise: no warning.
+    let not = idx.query("Guaidó -lang:de", &[]);
+    assert!(not.total > 0);
+    assert!(not.warnings.is_empty(), "{:?}", not.warnings);
+    // Not a language code at all.
+    let bad = idx.query("Guaidó +lang:german1", &[]);
+    assert_eq!(bad.total, 0);
+    assert_eq!(
+        bad.warnings,
+        ["lang: takes a language code (en, es, pt-BR …), not \"german1\""]
+    );
+    // A language the corpus holds: no warning.
+    let es = idx.query("Guaidó +lang:es", &[]);
+    assert!(es.total > 0);
+    assert!(es.warnings.is_empty(), "{:?}", es.warnings);
+}
