@@ -25,7 +25,7 @@ use tantivy::query::{
     BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery, Weight,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, IndexReader, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{lang, minhash};
 use crate::error::{Error, Result};
@@ -870,18 +870,34 @@ fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String
         .map(str::to_string)
 }
 
-/// The language codes that passages of the index are in.
+/// The language codes that live (not deleted) passages of the index are in.
 fn indexed_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<BTreeSet<String>> {
     // The codes of all segments first, each looked up once (an index of
     // news in many languages has a hundred codes in every segment).
     let mut codes: BTreeSet<Vec<u8>> = BTreeSet::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(index.fields.lang)?;
+        let alive = segment.alive_bitset();
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
-            if !codes.contains(terms.key()) {
-                codes.insert(terms.key().to_vec());
+            if codes.contains(terms.key()) {
+                continue;
             }
+            if let Some(alive) = alive {
+                // A segment keeps a deleted passage's terms until it
+                // merges: a code counts if one of its passages is alive
+                // (mostly the first looked at).
+                let mut postings = inverted
+                    .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+                let mut doc = postings.doc();
+                while doc != tantivy::TERMINATED && !alive.is_alive(doc) {
+                    doc = postings.advance();
+                }
+                if doc == tantivy::TERMINATED {
+                    continue;
+                }
+            }
+            codes.insert(terms.key().to_vec());
         }
     }
     Ok(codes

@@ -644,6 +644,30 @@ fn a_language_filter_no_passage_is_in_says_so() {
 }
 
 #[test]
+fn a_language_whose_passages_are_all_deleted_is_not_held() {
+    let idx = TestIndex::multilingual();
+    // The fixture's one Chinese article.
+    let zh = "ntrex-zho-CN-euronews-en.153835";
+    let before = idx.query("海啸", &["--lang", "zh"]);
+    assert!(before.total > 0);
+    assert!(before.warnings.is_empty(), "{:?}", before.warnings);
+    gazette()
+        .arg("--index")
+        .arg(idx.path())
+        .args(["delete", zh])
+        .assert()
+        .success();
+    // The segment keeps the deleted passages' terms until it merges; the
+    // language they were in is no longer one the index holds.
+    let after = idx.query("海啸", &["--lang", "zh"]);
+    assert_eq!(after.total, 0);
+    assert_eq!(
+        after.warnings,
+        ["no passage is in language \"zh\"; the index holds ar, de, es, fr, pt"]
+    );
+}
+
+#[test]
 fn a_lang_filter_in_the_query_that_no_passage_is_in_says_so() {
     let idx = TestIndex::corpus();
     let absent = "no passage is in language \"de\"; the index holds en, es, fr";
