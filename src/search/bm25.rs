@@ -45,11 +45,17 @@ impl Bm25Params {
     pub const TANTIVY: Bm25Params = Bm25Params { k1: 1.2, b: 0.75 };
 }
 
+/// Fewest documents a scoped idf counts as its N ([`Bm25TermQuery::within`]).
+pub const SCOPE_FLOOR: u64 = 1000;
+
 /// Documents containing `term`, scored by BM25 with `params`.
 #[derive(Clone)]
 pub struct Bm25TermQuery {
     term: Term,
     params: Bm25Params,
+    /// The term whose documents are the term's N, when not all of them:
+    /// a stem's language (see [`Bm25TermQuery::within`]).
+    scope: Option<Term>,
 }
 
 impl fmt::Debug for Bm25TermQuery {
@@ -65,7 +71,20 @@ impl fmt::Debug for Bm25TermQuery {
 impl Bm25TermQuery {
     /// A query for `term` (of an indexed text field with frequencies).
     pub fn new(term: Term, params: Bm25Params) -> Bm25TermQuery {
-        Bm25TermQuery { term, params }
+        Bm25TermQuery {
+            term,
+            params,
+            scope: None,
+        }
+    }
+
+    /// The same query with the documents containing `scope` as its N: a
+    /// stem's rarity is among the passages of its language (as in an index
+    /// of that language alone), not among all passages, where a common
+    /// word of a language with few passages would look rare.
+    pub fn within(mut self, scope: Term) -> Bm25TermQuery {
+        self.scope = Some(scope);
+        self
     }
 
     /// The term searched.
@@ -96,7 +115,8 @@ impl Query for Bm25TermQuery {
                 // looks it up again in each scorer). With the searcher's
                 // own statistics the entries give the document frequency.
                 let infos = SegmentTermInfos::of(searcher, &self.term)?;
-                let doc_freq = if is_searcher(statistics_provider, searcher) {
+                let own = is_searcher(statistics_provider, searcher);
+                let doc_freq = if own {
                     infos.doc_freq()
                 } else {
                     statistics_provider.doc_freq(&self.term)?
@@ -107,7 +127,12 @@ impl Query for Bm25TermQuery {
                     searcher,
                     self.term.field(),
                 )?;
-                Bm25Similarity::for_term(statistics_provider, tokens, self.params, doc_freq)?
+                let scope = match &self.scope {
+                    Some(scope) if own => Some(SegmentTermInfos::of(searcher, scope)?.doc_freq()),
+                    Some(scope) => Some(statistics_provider.doc_freq(scope)?),
+                    None => None,
+                };
+                Bm25Similarity::for_term(statistics_provider, tokens, self.params, doc_freq, scope)?
             }
             EnableScoring::Disabled { .. } => Bm25Similarity::unscored(self.params),
         };
@@ -218,19 +243,28 @@ impl Bm25Similarity {
     /// As tantivy's `Bm25Weight::for_terms` with one term: N and the
     /// average field length over the whole searcher, n for the term.
     /// `total_num_tokens`: of the term's field.
+    /// `scope`: the documents that are N for the idf, when not all (the
+    /// average length stays the field's over all of them).
     fn for_term(
         stats: &dyn Bm25StatisticsProvider,
         total_num_tokens: u64,
         params: Bm25Params,
         doc_freq: u64,
+        scope: Option<u64>,
     ) -> tantivy::Result<Bm25Similarity> {
         let total_num_docs = stats.total_num_docs()?;
         let average_fieldnorm = total_num_tokens as Score / total_num_docs as Score;
-        let idf_value = idf(doc_freq, total_num_docs);
+        // A scope of few passages estimates rarity poorly (in three French
+        // tweets every name looks common): it counts as SCOPE_FLOOR, or
+        // all the passages when fewer.
+        let n = scope.map_or(total_num_docs, |s| {
+            s.max(doc_freq).max(SCOPE_FLOOR.min(total_num_docs))
+        });
+        let idf_value = idf(doc_freq, n);
         Ok(Bm25Similarity::new(
             params,
             idf_value,
-            Some((doc_freq, total_num_docs)),
+            Some((doc_freq, n)),
             average_fieldnorm,
         ))
     }
@@ -511,6 +545,64 @@ mod tests {
 
     fn term(field: Field, text: &str) -> Term {
         Term::from_field_text(field, text)
+    }
+
+    /// The (n, N) of the idf that a query's explanation of `doc` gives.
+    fn idf_of(searcher: &Searcher, q: &Bm25TermQuery, doc: DocAddress) -> (f32, f32) {
+        let e = q.explain(searcher, doc).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&e.to_pretty_json()).unwrap();
+        let idf = &json["details"][1]["details"];
+        (
+            idf[0]["value"].as_f64().unwrap() as f32,
+            idf[1]["value"].as_f64().unwrap() as f32,
+        )
+    }
+
+    #[test]
+    fn a_scoped_idf_counts_the_scopes_documents_at_least_the_floor() {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let lang = schema.add_text_field("lang", tantivy::schema::STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        // 3,000 English passages; 1,500 Hausa ones, each with the stem
+        // `hada` (as `ha:da`); 200 Somali ones, 50 with `soda`.
+        for i in 0..3000 {
+            writer
+                .add_document(doc!(body => format!("w{i}"), lang => "en"))
+                .unwrap();
+        }
+        for i in 0..1500 {
+            writer
+                .add_document(doc!(body => format!("hada h{i}"), lang => "ha"))
+                .unwrap();
+        }
+        for i in 0..200 {
+            let text = if i % 4 == 0 {
+                format!("soda s{i}")
+            } else {
+                format!("s{i}")
+            };
+            writer
+                .add_document(doc!(body => text, lang => "so"))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let q = |word: &str| Bm25TermQuery::new(term(body, word), Bm25Params::TANTIVY);
+        let (hausa, somali) = (DocAddress::new(0, 3000), DocAddress::new(0, 4500));
+        // Unscoped: N is every passage, where a word in every Hausa
+        // passage looks rare.
+        assert_eq!(idf_of(&searcher, &q("hada"), hausa), (1500.0, 4700.0));
+        // Among Hausa's 1,500 passages: in all of them.
+        let scoped = q("hada").within(term(lang, "ha"));
+        assert_eq!(idf_of(&searcher, &scoped, hausa), (1500.0, 1500.0));
+        // Somali has 200 passages, fewer than the floor: N is the floor.
+        let scoped = q("soda").within(term(lang, "so"));
+        assert_eq!(
+            idf_of(&searcher, &scoped, somali),
+            (50.0, SCOPE_FLOOR as f32)
+        );
     }
 
     #[test]

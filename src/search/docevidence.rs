@@ -128,6 +128,14 @@ impl EvidenceStats {
         Ok(out)
     }
 
+    /// The terms' texts (tests).
+    #[cfg(test)]
+    pub(crate) fn term_texts(&self) -> Vec<String> {
+        (self.terms.iter())
+            .map(|t| t.value().as_str().unwrap_or("").to_string())
+            .collect()
+    }
+
     /// Sets the document frequencies (in the order [`Self::local`] gives
     /// them) that the query's weights use from now on.
     pub fn set(&self, doc_freqs: Vec<u64>) {

@@ -417,7 +417,8 @@ impl Engine {
             }
             None => self.query_stem_langs(&req.query),
         };
-        let compiler = Compiler::new(f, langs);
+        let detected = req.lang.is_none() && self.stem_langs.len() > 1 && langs.len() == 1;
+        let compiler = Compiler::new(f, langs).detected(detected);
         let compiler = if phrases_as_words {
             compiler.phrases_as_words()
         } else {

@@ -219,6 +219,9 @@ pub struct Compiler<'a> {
     phrases: Vec<String>,
     /// See [`Compiled::lang_filters`].
     lang_filters: Vec<String>,
+    /// The query's one language was detected among the index's (not asked
+    /// for, not the index's only one): see [`Compiler::detected`].
+    detected: bool,
 }
 
 /// One position of analyzed query text: its exact terms, and the word as
@@ -253,6 +256,16 @@ fn text_term_query(field: Field, text: &str) -> Box<dyn Query> {
         Term::from_field_text(field, text),
         bm25_params(),
     ))
+}
+
+/// A stem term (`xx:stem`) of a text field, its idf among the passages of
+/// its language ([`Bm25TermQuery::within`]; `lang` is the language field).
+fn stem_term_query(field: Field, lang: Field, text: &str) -> Box<dyn Query> {
+    let query = Bm25TermQuery::new(Term::from_field_text(field, text), bm25_params());
+    Box::new(match text.split_once(crate::analysis::STEM_SEP) {
+        Some((code, _)) => query.within(Term::from_field_text(lang, code)),
+        None => query,
+    })
 }
 
 /// A term of any other field (filters, author, ids): tantivy's own query.
@@ -392,7 +405,20 @@ impl<'a> Compiler<'a> {
             phrases_as_words: false,
             phrases: Vec::new(),
             lang_filters: Vec::new(),
+            detected: false,
         }
+    }
+
+    /// The query's language was detected, not asked for: a word's exact
+    /// form then stays one of its forms in the document evidence, as when
+    /// the language is unknown. Detection can be wrong, and so can the
+    /// identification of records without `lang` (a language the identifier
+    /// does not know is taken for a neighbour): a document analyzed in
+    /// another language than the query's shares the words' exact forms,
+    /// not their stems.
+    pub fn detected(mut self, detected: bool) -> Self {
+        self.detected = detected;
+        self
     }
 
     /// Searches the query's positive `"phrases"` as their words: what the
@@ -467,6 +493,7 @@ impl<'a> Compiler<'a> {
             // words are all the query asks for.
             let mut again = Compiler::new(self.fields, std::mem::take(&mut self.stem_langs));
             again.keep_stop_words = true;
+            again.detected = self.detected;
             again.phrases_as_words = self.phrases_as_words;
             return again.compile_with(text, shortcut);
         }
@@ -862,15 +889,22 @@ impl<'a> Compiler<'a> {
             }
         }
         let exact_weight = if stems.is_empty() { 1.0 } else { EXACT_WEIGHT };
-        let (body, body_gram) = (self.fields.body, self.fields.body_gram);
+        let (body, body_gram, lang) = (self.fields.body, self.fields.body_gram, self.fields.lang);
         let terms = |field: Field, boost: f32| -> Vec<Box<dyn Query>> {
             let exact = unit
                 .exact
                 .iter()
                 .map(move |e| boosted(text_term_query(field, e), boost * exact_weight));
-            let stemmed = stems
-                .iter()
-                .map(move |s| boosted(text_term_query(field, s), boost * STEM_WEIGHT));
+            let stemmed = stems.iter().map(move |s| {
+                // The passage text's stems (the title's are counted
+                // over documents, by the title join's statistics).
+                let q = if field == body {
+                    stem_term_query(field, lang, s)
+                } else {
+                    text_term_query(field, s)
+                };
+                boosted(q, boost * STEM_WEIGHT)
+            });
             // The passage text's trigrams are in a field of their own.
             let grams = grams
                 .iter()
@@ -889,7 +923,7 @@ impl<'a> Compiler<'a> {
             // and a document in a language without a stemmer (or whose
             // stemmer leaves the word alone) has the exact form only. The
             // forms are one group: a document counts the best of them.
-            if stems.is_empty() || self.query_lang().is_none() {
+            if stems.is_empty() || self.query_lang().is_none() || self.detected {
                 let w = if stems.is_empty() {
                     1.0
                 } else {
@@ -1070,6 +1104,34 @@ mod tests {
     }
 
     #[test]
+    fn a_detected_language_keeps_the_exact_forms_in_the_evidence() {
+        let (_, fields) = crate::schema::build();
+        let evidence = |detected: bool| {
+            let c = Compiler::new(&fields, vec!["es"])
+                .detected(detected)
+                .compile("víctimas del tsunami en Indonesia");
+            let mut t = c.evidence.expect("an evidence clause").term_texts();
+            t.sort();
+            t
+        };
+        // Asked for (or the index's only language): the stems only.
+        assert_eq!(evidence(false), ["es:indonesi", "es:tsunami", "es:victim"]);
+        // Detected: each word's exact form too (the best of its forms
+        // counts), for a document analyzed as another language.
+        assert_eq!(
+            evidence(true),
+            [
+                "es:indonesi",
+                "es:tsunami",
+                "es:victim",
+                "indonesia",
+                "tsunami",
+                "victimas"
+            ]
+        );
+    }
+
+    #[test]
     fn trigrams_only_in_the_known_query_language() {
         let (_, fields) = crate::schema::build();
         let grams = |langs: Vec<&'static str>, text: &str| {
@@ -1086,12 +1148,10 @@ mod tests {
         };
         assert_eq!(
             grams(vec!["de"], "Bundestag"),
-            [
-                "de#bun", "de#des", "de#est", "de#nde", "de#sta", "de#tag", "de#und"
-            ]
+            ["#bun", "#des", "#est", "#nde", "#sta", "#tag", "#und"]
         );
         // Stop words are left out before their trigrams are made.
-        assert_eq!(grams(vec!["de"], "der Tag"), ["de#tag"]);
+        assert_eq!(grams(vec!["de"], "der Tag"), ["#tag"]);
         // Language not known (two candidates), or without trigrams: none.
         assert!(grams(vec!["de", "en"], "Bundestag").is_empty());
         assert!(grams(vec!["en"], "Bundestag").is_empty());
