@@ -49,11 +49,7 @@ pub const STEM_SEP: char = ':';
 /// the gram terms of language-tagged text ([`gram_size`]).
 pub const TRIGRAM_ANALYZER: &str = "gazette_trigram";
 
-/// What a gram term starts with (`#ung`): grams carry no language, so a
-/// word whose language was identified differently in a query and in a
-/// record (records without `lang`, languages the identifier does not
-/// know) still matches by its grams. Grams of different scripts never
-/// meet anyway, and those of one script are shared as folded words are.
+/// Separator between a language and a character trigram, in trigram terms.
 pub const GRAM_SEP: char = '#';
 
 /// Languages whose words do not index character trigrams; every other
@@ -245,16 +241,16 @@ impl Analyzer {
     /// The gram terms of one word (as written), as the index holds them:
     /// trigrams or bigrams as [`gram_size`] says; none in other languages.
     pub fn trigram_terms(&self, word: &str) -> Vec<String> {
-        if self.lang.is_none() || self.gram == 0 {
+        let Some(lang) = self.lang.filter(|_| self.gram > 0) else {
             return Vec::new();
-        }
+        };
         let mut folded = String::new();
         gram_source_into(self.gram, word, &mut folded);
         if !makes_grams(self.gram, &folded) {
             return Vec::new();
         }
         grams(&folded, self.gram)
-            .map(|(s, e)| format!("{GRAM_SEP}{}", &folded[s..e]))
+            .map(|(s, e)| format!("{lang}{GRAM_SEP}{}", &folded[s..e]))
             .collect()
     }
 
@@ -591,8 +587,10 @@ impl TokenStream for GazetteTokenStream<'_> {
                 if !self.gram_seen.insert(gram_key(gram)) {
                     continue;
                 }
+                let lang = self.analyzer.lang.unwrap_or_default();
                 let text = &mut self.current.text;
                 text.clear();
+                text.push_str(lang);
                 text.push(GRAM_SEP);
                 text.push_str(&self.gram_word[start..end]);
                 return true;
@@ -805,13 +803,13 @@ mod tests {
         assert_eq!(
             grams(Some("de"), "Bundestag am 7."),
             vec![
-                ("#bun".into(), 0),
-                ("#und".into(), 0),
-                ("#nde".into(), 0),
-                ("#des".into(), 0),
-                ("#est".into(), 0),
-                ("#sta".into(), 0),
-                ("#tag".into(), 0),
+                ("de#bun".into(), 0),
+                ("de#und".into(), 0),
+                ("de#nde".into(), 0),
+                ("de#des".into(), 0),
+                ("de#est".into(), 0),
+                ("de#sta".into(), 0),
+                ("de#tag".into(), 0),
             ]
         );
         // Trigrams of the folded word, each once; numbers have none.
@@ -820,14 +818,14 @@ mod tests {
                 .into_iter()
                 .map(|t| t.0)
                 .collect::<Vec<_>>(),
-            ["#sas", "#asa", "#ank", "#nka", "#kar", "#ara"]
+            ["tr#sas", "tr#asa", "tr#ank", "tr#nka", "tr#kar", "tr#ara"]
         );
         assert_eq!(
             grams(Some("ar"), "الكتاب")
                 .into_iter()
                 .map(|t| t.0)
                 .collect::<Vec<_>>(),
-            ["#الك", "#لكت", "#كتا", "#تاب"]
+            ["ar#الك", "ar#لكت", "ar#كتا", "ar#تاب"]
         );
         // The passage text's own terms hold no trigrams.
         assert!(
@@ -837,7 +835,7 @@ mod tests {
         );
         // The query side makes the same terms.
         let a = Analyzer::for_lang(Some("de"));
-        assert_eq!(a.trigram_terms("aaaa"), ["#aaa"]);
+        assert_eq!(a.trigram_terms("aaaa"), ["de#aaa"]);
         let indexed: Vec<String> = grams(Some("de"), "Bundestag")
             .into_iter()
             .map(|t| t.0)
@@ -862,11 +860,11 @@ mod tests {
                 .into_iter()
                 .map(|t| t.0)
                 .collect::<Vec<_>>(),
-            ["#wat", "#ato", "#tot", "#oto"]
+            ["sw#wat", "sw#ato", "sw#tot", "sw#oto"]
         );
         assert_eq!(
             Analyzer::for_lang(Some("sw")).trigram_terms("Mtoto"),
-            ["#mto", "#tot", "#oto"]
+            ["sw#mto", "sw#tot", "sw#oto"]
         );
         // Any code of two or three letters, ISO 639-3 included.
         assert_eq!(gram_size("xh"), Some(3));
@@ -890,26 +888,26 @@ mod tests {
         let terms_of = |text: &str| -> Vec<String> {
             grams(Some("ko"), text).into_iter().map(|t| t.0).collect()
         };
-        assert_eq!(terms_of("정부는"), ["#정부", "#부는"]);
-        assert_eq!(terms_of("정부가"), ["#정부", "#부가"]);
+        assert_eq!(terms_of("정부는"), ["ko#정부", "ko#부는"]);
+        assert_eq!(terms_of("정부가"), ["ko#정부", "ko#부가"]);
         // A one-syllable word has none, a Latin word in Korean text neither
         // (unless a particle is attached to it).
-        assert_eq!(terms_of("재 AMLO가"), ["#am", "#ml", "#lo", "#o가"]);
+        assert_eq!(terms_of("재 AMLO가"), ["ko#am", "ko#ml", "ko#lo", "ko#o가"]);
         assert_eq!(terms_of("재 AMLO"), Vec::<String>::new());
         // Positions are the words'.
         assert_eq!(
             grams(Some("ko"), "멕시코 시티에"),
             vec![
-                ("#멕시".into(), 0),
-                ("#시코".into(), 0),
-                ("#시티".into(), 1),
-                ("#티에".into(), 1),
+                ("ko#멕시".into(), 0),
+                ("ko#시코".into(), 0),
+                ("ko#시티".into(), 1),
+                ("ko#티에".into(), 1),
             ]
         );
         // The query side makes the same terms; the words' own terms are
         // unchanged (no stemmer).
         let a = Analyzer::for_lang(Some("ko"));
-        assert_eq!(a.trigram_terms("정부는"), ["#정부", "#부는"]);
+        assert_eq!(a.trigram_terms("정부는"), ["ko#정부", "ko#부는"]);
         assert_eq!(a.stem_term("정부는"), None);
         assert_eq!(
             terms(Some("ko"), "정부는"),
@@ -996,7 +994,7 @@ mod tests {
         };
         assert_eq!(
             collect(&mut analyzer, &tag_language("de", "Am Tag")),
-            [("#tag".to_string(), "Tag".to_string())]
+            [("de#tag".to_string(), "Tag".to_string())]
         );
         assert!(collect(&mut analyzer, &tag_language("en", "Tagging")).is_empty());
         assert!(collect(&mut analyzer, "Tagging").is_empty());

@@ -123,8 +123,9 @@ struct QueryGrams<'a> {
 }
 
 impl<'a> QueryGrams<'a> {
-    /// The query's grams of the size that the language of `analyzer`
-    /// cuts (`#tot`); `None` when it has none there.
+    /// The query's grams in the language of `analyzer` (the query's
+    /// grams carry their language, `sw#tot`: a word of another language
+    /// never matches); `None` when it has none there.
     fn new(spec: &'a HighlightSpec, analyzer: Analyzer) -> Option<QueryGrams<'a>> {
         let lang = analyzer.lang()?;
         let n = gram_size(lang)?;
@@ -135,8 +136,7 @@ impl<'a> QueryGrams<'a> {
             .iter()
             .map(|q| {
                 q.iter()
-                    .filter_map(|g| g.strip_prefix(GRAM_SEP))
-                    .filter(|g| g.chars().count() == usize::from(n))
+                    .filter_map(|g| g.strip_prefix(lang)?.strip_prefix(GRAM_SEP))
                     .collect::<Vec<&str>>()
             })
             .filter(|q| q.len() >= fewest)

@@ -1148,10 +1148,12 @@ mod tests {
         };
         assert_eq!(
             grams(vec!["de"], "Bundestag"),
-            ["#bun", "#des", "#est", "#nde", "#sta", "#tag", "#und"]
+            [
+                "de#bun", "de#des", "de#est", "de#nde", "de#sta", "de#tag", "de#und"
+            ]
         );
         // Stop words are left out before their trigrams are made.
-        assert_eq!(grams(vec!["de"], "der Tag"), ["#tag"]);
+        assert_eq!(grams(vec!["de"], "der Tag"), ["de#tag"]);
         // Language not known (two candidates), or without trigrams: none.
         assert!(grams(vec!["de", "en"], "Bundestag").is_empty());
         assert!(grams(vec!["en"], "Bundestag").is_empty());
