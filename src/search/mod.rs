@@ -321,7 +321,7 @@ impl Engine {
         let absent: Vec<String> = (compiled.lang_filters.iter())
             .filter_map(|code| self.language_absent(code))
             .collect();
-        compiled.warnings.extend(absent.iter().cloned());
+        compiled.warnings.extend_from_slice(&absent);
         let mut query = self.with_filters(compiled.query, req)?;
         let searchers = self.searchers();
         let mut stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
@@ -409,15 +409,14 @@ impl Engine {
     /// `phrases_as_words`: see [`Compiler::phrases_as_words`].
     fn compile(&self, req: &Request, phrases_as_words: bool) -> Result<query::Compiled> {
         let f = &self.index().fields;
-        let langs = match &req.lang {
+        let (langs, detected) = match &req.lang {
             Some(l) => {
                 let code = lang::normalize(l)
                     .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?;
-                lang::analyzed(&code).into_iter().collect()
+                (lang::analyzed(&code).into_iter().collect(), false)
             }
             None => self.query_stem_langs(&req.query),
         };
-        let detected = req.lang.is_none() && self.stem_langs.len() > 1 && langs.len() == 1;
         let compiler = Compiler::new(f, langs).detected(detected);
         let compiler = if phrases_as_words {
             compiler.phrases_as_words()
@@ -459,11 +458,12 @@ impl Engine {
 
     /// Stem languages for a query without `--lang`: the query's own language
     /// when the detector is confident about it (questions, sentences), else
-    /// every stemmed language in the index (single words are ambiguous).
-    fn query_stem_langs(&self, query: &str) -> Vec<&'static str> {
+    /// every stemmed language in the index (single words are ambiguous);
+    /// and whether the language was detected.
+    fn query_stem_langs(&self, query: &str) -> (Vec<&'static str>, bool) {
         if self.stem_langs.len() <= 1 {
             // Detection could only pick what the fallback gives anyway.
-            return self.stem_langs.clone();
+            return (self.stem_langs.clone(), false);
         }
         // Among the index's languages only for a query of a few words:
         // with fewer candidates whatlang calls even one word "reliable"
@@ -478,9 +478,9 @@ impl Engine {
         if let Some(d) = detected.filter(|d| d.reliable)
             && let Some(l) = self.stem_langs.iter().find(|l| **l == d.lang)
         {
-            return vec![*l];
+            return (vec![*l], true);
         }
-        self.stem_langs.clone()
+        (self.stem_langs.clone(), false)
     }
 
     fn with_filters(&self, main: Box<dyn Query>, req: &Request) -> Result<Box<dyn Query>> {
