@@ -29,21 +29,71 @@ use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Wei
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-use crate::search::bm25::{Bm25Params, describe_term, idf, idf_explanation, tf_explanation};
+use crate::search::bm25::{
+    Bm25Params, SCOPE_FLOOR, describe_term, idf, idf_explanation, tf_explanation,
+};
 use crate::search::doclevel::DocLevelScorer;
 use crate::search::layout::{Layout, Lengths};
 use crate::search::terms;
+
+/// A term of the evidence (of the passage text or its trigram field): one
+/// form of a query word.
+#[derive(Clone, Debug)]
+pub struct EvidenceTerm {
+    /// The term, of the passage text or its trigram field.
+    pub term: Term,
+    /// Its weight in the evidence (its BM25 is multiplied by it).
+    pub weight: Score,
+    /// The query word it is a form of: a document's evidence is the sum
+    /// over words of the best of each word's forms (its stems in several
+    /// languages and its exact form are alternatives, not several words).
+    pub group: u32,
+    /// The term of the language field whose documents are the term's N
+    /// ([`EvidenceTerm::within`]); `None`: all documents.
+    pub scope: Option<Term>,
+    /// The form counts only in the documents where no other form of its
+    /// word is ([`EvidenceTerm::as_fallback`]).
+    pub fallback: bool,
+}
+
+impl EvidenceTerm {
+    /// `term` with its weight, a form of query word `group`.
+    pub fn new(term: Term, weight: Score, group: u32) -> Self {
+        EvidenceTerm {
+            term,
+            weight,
+            group,
+            scope: None,
+            fallback: false,
+        }
+    }
+
+    /// The term with the documents of a language (`scope`, a term of the
+    /// language field) as its N: a stem's or a gram's rarity among the
+    /// documents of its language, as in an index of that language alone.
+    /// Estimated from the language's share of the passages (documents of a
+    /// language hold about as many passages as others'), and at least
+    /// [`SCOPE_FLOOR`] or all documents, as
+    /// [`crate::search::bm25::Bm25TermQuery::within`] counts a passage's.
+    pub fn within(mut self, scope: Term) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+
+    /// The form counts only in documents where no other form of its word
+    /// is: it finds documents the other forms miss, and never outscores
+    /// them where they are.
+    pub fn as_fallback(mut self) -> Self {
+        self.fallback = true;
+        self
+    }
+}
 
 /// The passages of the documents containing any of the terms, each scored
 /// with its document's BM25 over the terms.
 #[derive(Clone)]
 pub struct DocEvidenceQuery {
-    /// Terms (of the passage text or its trigram field) with their weights
-    /// and groups: a document's evidence is the sum over groups of the best
-    /// of each group's terms (the forms of one query word: its stems in
-    /// several languages and its exact form are alternatives, not several
-    /// words).
-    terms: Vec<(Term, Score, u32)>,
+    terms: Vec<EvidenceTerm>,
     /// The passages' position field (indexed and fast).
     position: Field,
     params: Bm25Params,
@@ -72,7 +122,7 @@ impl DocEvidenceQuery {
     /// passages' position field; `params` score documents of several
     /// passages, `single` documents of one.
     pub fn new(
-        terms: Vec<(Term, Score, u32)>,
+        terms: Vec<EvidenceTerm>,
         position: Field,
         params: Bm25Params,
         single: Bm25Params,
@@ -90,7 +140,7 @@ impl DocEvidenceQuery {
     /// indexes are searched as one.
     pub fn stats(&self) -> EvidenceStats {
         EvidenceStats {
-            terms: self.terms.iter().map(|(t, _, _)| t.clone()).collect(),
+            terms: self.terms.clone(),
             position: self.position,
             shared: self.shared.clone(),
         }
@@ -105,7 +155,7 @@ impl DocEvidenceQuery {
 /// provider as for any BM25 query).
 #[derive(Clone)]
 pub struct EvidenceStats {
-    terms: Vec<Term>,
+    terms: Vec<EvidenceTerm>,
     position: Field,
     shared: Arc<OnceLock<Vec<u64>>>,
 }
@@ -115,12 +165,11 @@ impl EvidenceStats {
     /// them) in `searcher`.
     pub fn local(&self, searcher: &tantivy::Searcher) -> tantivy::Result<Vec<u64>> {
         let name = searcher.schema().get_field_name(self.position).to_string();
-        let terms: Vec<(Term, Score, u32)> =
-            self.terms.iter().map(|t| (t.clone(), 1.0, 0)).collect();
+        let terms = &self.terms;
         let mut out = vec![0u64; terms.len()];
         for reader in searcher.segment_readers() {
             let layout = Layout::of(reader, &name)?;
-            let lists = segment_doc_freqs(reader, &terms, &layout)?;
+            let lists = segment_doc_freqs(reader, terms, &layout)?;
             for (n, list) in out.iter_mut().zip(&lists) {
                 *n += list.len() as u64;
             }
@@ -128,11 +177,22 @@ impl EvidenceStats {
         Ok(out)
     }
 
-    /// The terms' texts (tests).
+    /// The terms' texts (tests), a scoped one with `@` and its scope's
+    /// text, a fallback with a final `?`.
     #[cfg(test)]
     pub(crate) fn term_texts(&self) -> Vec<String> {
+        let text = |t: &Term| t.value().as_str().unwrap_or("").to_string();
         (self.terms.iter())
-            .map(|t| t.value().as_str().unwrap_or("").to_string())
+            .map(|t| {
+                let mut out = text(&t.term);
+                if let Some(scope) = &t.scope {
+                    out = format!("{out}@{}", text(scope));
+                }
+                if t.fallback {
+                    out.push('?');
+                }
+                out
+            })
             .collect()
     }
 
@@ -160,9 +220,13 @@ struct TermWeight {
     boost: Score,
     /// The query word it is a form of (see [`DocEvidenceQuery`]).
     group: u32,
-    /// Documents containing the term.
+    /// Documents containing the term, and N: the documents counted (its
+    /// language's, when scoped).
     doc_freq: u64,
+    documents: u64,
     idf: Score,
+    /// See [`EvidenceTerm::fallback`].
+    fallback: bool,
     /// The field's average document length.
     avgdl: Score,
 }
@@ -185,7 +249,6 @@ impl TermWeight {
         p: Bm25Params,
         tf: Score,
         dl: Score,
-        documents: u64,
     ) -> Explanation {
         let mut e = Explanation::new_with_string(
             format!(
@@ -196,7 +259,7 @@ impl TermWeight {
         );
         e.add_const("boost", self.boost);
         e.add_const("(k1 + 1)", p.k1 + 1.0);
-        e.add_detail(idf_explanation(self.idf, self.doc_freq, documents));
+        e.add_detail(idf_explanation(self.idf, self.doc_freq, self.documents));
         e.add_detail(tf_explanation(tf, self.norm(p, dl), p, dl, self.avgdl));
         e
     }
@@ -228,12 +291,12 @@ thread_local! {
 /// Each term's documents in one segment (through [`KEPT`]).
 fn segment_doc_freqs(
     reader: &SegmentReader,
-    terms: &[(Term, Score, u32)],
+    terms: &[EvidenceTerm],
     layout: &Layout,
 ) -> tantivy::Result<Vec<Arc<DocFreqs>>> {
     let (segment, deletes) = (reader.segment_id(), reader.delete_opstamp());
     let mut out = Vec::with_capacity(terms.len());
-    for (term, _, _) in terms {
+    for EvidenceTerm { term, .. } in terms {
         let key = (segment, deletes, term.clone());
         if let Some(list) = KEPT.with(|k| k.borrow().0.get(&key).cloned()) {
             out.push(list);
@@ -353,6 +416,17 @@ impl Accumulator {
         }
     }
 
+    /// A fallback form's score in document `d`: kept where no other form
+    /// of the word was (the word's fallback forms come last).
+    #[inline]
+    fn keep_if_none(&mut self, d: DocId, score: Score) {
+        if !has(&self.found, d) {
+            set(&mut self.found, d);
+            self.best[d as usize] = score;
+            self.word_docs.push(d);
+        }
+    }
+
     /// Adds the current word's best scores to the sums, and forgets them.
     fn add_word(&mut self) {
         let docs = std::mem::take(&mut self.word_docs);
@@ -389,9 +463,11 @@ impl Accumulator {
 const SPARSE: usize = 16;
 
 /// Each document's evidence in one segment, ascending by first passage:
-/// for each word (the terms of `order` that share a group, in order), the
-/// best of its forms' scores (`scored` calls back with each form's scores),
-/// added up word after word. Through the dense per-thread [`Accumulator`].
+/// for each word (the terms of `order` that share a group, in order, its
+/// fallback forms last), the best of its forms' scores (`scored` calls
+/// back with each form's scores; a fallback form's only where no other
+/// form's is), added up word after word. Through the dense per-thread
+/// [`Accumulator`].
 fn dense_sums(
     order: &[usize],
     terms: &[TermWeight],
@@ -407,7 +483,11 @@ fn dense_sums(
                     scored(word[0], &mut |d, score| acc.add(d, score))?;
                 } else {
                     for &t in word {
-                        scored(t, &mut |d, score| acc.keep_best(d, score))?;
+                        if terms[t].fallback {
+                            scored(t, &mut |d, score| acc.keep_if_none(d, score))?;
+                        } else {
+                            scored(t, &mut |d, score| acc.keep_best(d, score))?;
+                        }
                     }
                     acc.add_word();
                 }
@@ -433,24 +513,29 @@ fn sparse_sums(
     entries: usize,
     mut scored: impl FnMut(usize, &mut dyn FnMut(DocId, Score)) -> tantivy::Result<()>,
 ) -> tantivy::Result<Vec<(DocId, Score)>> {
-    let mut all: Vec<(DocId, u32, Score)> = Vec::with_capacity(entries);
+    let mut all: Vec<(DocId, u32, Score, bool)> = Vec::with_capacity(entries);
     for (w, word) in words(order, terms).enumerate() {
         for &t in word {
-            scored(t, &mut |d, score| all.push((d, w as u32, score)))?;
+            let fallback = terms[t].fallback;
+            scored(t, &mut |d, score| all.push((d, w as u32, score, fallback)))?;
         }
     }
     // `all` is one ascending run per term (its postings' order): a stable
     // sort finds the runs and merges them, where an unstable one sorts
     // from scratch (half of a one-shot query's evidence for a word with
     // the forms of many languages).
-    all.sort_by_key(|&(d, w, _)| (d, w));
+    // Within a document and word the entries keep `order`'s order: a
+    // fallback form's entry after the others', and counted only first.
+    all.sort_by_key(|&(d, w, _, _)| (d, w));
     let mut out: Vec<(DocId, Score)> = Vec::new();
     let mut i = 0;
     while i < all.len() {
-        let (d, w, mut best) = all[i];
+        let (d, w, mut best, _) = all[i];
         i += 1;
         while i < all.len() && all[i].0 == d && all[i].1 == w {
-            best = best.max(all[i].2);
+            if !all[i].3 {
+                best = best.max(all[i].2);
+            }
             i += 1;
         }
         match out.last_mut() {
@@ -479,7 +564,6 @@ impl Query for DocEvidenceQuery {
                 segments: Vec::new(),
                 position: String::new(),
                 terms: Vec::new(),
-                documents: 0,
                 query: self.clone(),
             }));
         };
@@ -505,22 +589,37 @@ impl Query for DocEvidenceQuery {
         // Per term: its idf over documents and its field's average
         // document length.
         let mut term_weights = Vec::with_capacity(self.terms.len());
-        for ((term, boost, group), n) in self.terms.iter().zip(&doc_freq) {
+        let passages = statistics_provider.total_num_docs()?.max(1);
+        for (t, &n) in self.terms.iter().zip(&doc_freq) {
             let tokens =
-                terms::stats_total_num_tokens(statistics_provider, searcher, term.field())?;
+                terms::stats_total_num_tokens(statistics_provider, searcher, t.term.field())?;
+            let scoped = match &t.scope {
+                Some(scope) => {
+                    let share = terms::stats_doc_freq(statistics_provider, searcher, scope)?;
+                    let estimate = documents as f64 * share as f64 / passages as f64;
+                    (estimate.round() as u64)
+                        .max(n)
+                        .max(SCOPE_FLOOR.min(documents))
+                        .min(documents)
+                }
+                None => documents,
+            };
             term_weights.push(TermWeight {
-                term: term.clone(),
-                boost: *boost,
-                group: *group,
-                doc_freq: *n,
-                idf: idf(*n, documents),
+                term: t.term.clone(),
+                boost: t.weight,
+                group: t.group,
+                doc_freq: n,
+                documents: scoped,
+                idf: idf(n, scoped),
                 avgdl: (tokens as Score / documents as Score).max(1.0),
+                fallback: t.fallback,
             });
         }
-        // The words (groups) in ascending order, each with its forms: a
-        // document's evidence adds up its words' scores in that order.
+        // The words (groups) in ascending order, each with its forms, its
+        // fallback forms last: a document's evidence adds up its words'
+        // scores in that order.
         let mut order: Vec<usize> = (0..term_weights.len()).collect();
-        order.sort_by_key(|&t| term_weights[t].group);
+        order.sort_by_key(|&t| (term_weights[t].group, term_weights[t].fallback));
         let mut segments = Vec::with_capacity(per_segment.len());
         let readers = searcher.segment_readers().iter().zip(layouts);
         for ((reader, layout), lists) in readers.zip(per_segment) {
@@ -570,14 +669,13 @@ impl Query for DocEvidenceQuery {
             segments,
             position,
             terms: term_weights,
-            documents,
             query: self.clone(),
         }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (term, _, _) in &self.terms {
-            visitor(term, false);
+        for t in &self.terms {
+            visitor(&t.term, false);
         }
     }
 }
@@ -594,8 +692,6 @@ struct DocEvidenceWeight {
     position: String,
     /// The terms with their statistics (for explanations).
     terms: Vec<TermWeight>,
-    /// N: documents in the searcher.
-    documents: u64,
     query: DocEvidenceQuery,
 }
 
@@ -647,8 +743,9 @@ impl Weight for DocEvidenceWeight {
             score,
         );
         let alive = reader.alive_bitset();
-        // Per word (group), its forms' explanations: the best one counts.
-        let mut words: Vec<(u32, Vec<Explanation>)> = Vec::new();
+        // Per word (group), its forms' explanations (and whether each is
+        // a fallback): the best one counts, a fallback only alone.
+        let mut words: Vec<(u32, Vec<(Explanation, bool)>)> = Vec::new();
         for tw in &self.terms {
             let Some(mut postings) =
                 terms::postings(reader, &tw.term, IndexRecordOption::WithFreqs)?
@@ -668,14 +765,22 @@ impl Weight for DocEvidenceWeight {
             }
             if tf > 0 {
                 let dl = layout.lengths(reader, tw.term.field())?.get(first) as Score;
-                let x = tw.explain(reader.schema(), params, tf as Score, dl, self.documents);
+                let x = (
+                    tw.explain(reader.schema(), params, tf as Score, dl),
+                    tw.fallback,
+                );
                 match words.iter_mut().find(|(g, _)| *g == tw.group) {
                     Some((_, forms)) => forms.push(x),
                     None => words.push((tw.group, vec![x])),
                 }
             }
         }
-        for (_, mut forms) in words {
+        for (_, forms) in words {
+            let others = forms.iter().any(|(_, fallback)| !fallback);
+            let mut forms: Vec<Explanation> = (forms.into_iter())
+                .filter(|(_, fallback)| !(others && *fallback))
+                .map(|(x, _)| x)
+                .collect();
             if forms.len() == 1 {
                 e.add_detail(forms.remove(0));
                 continue;
@@ -712,7 +817,11 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         let params = Bm25Params { k1: 1.2, b: 0.75 };
         let q = DocEvidenceQuery::new(
-            vec![(Term::from_field_text(body, "apple"), 1.0, 0)],
+            vec![EvidenceTerm::new(
+                Term::from_field_text(body, "apple"),
+                1.0,
+                0,
+            )],
             position,
             params,
             Bm25Params { k1: 0.4, b: 0.75 },
@@ -747,7 +856,11 @@ mod tests {
         let (index, body, position) = passages_index(&docs);
         let params = Bm25Params { k1: 1.2, b: 0.75 };
         let q = DocEvidenceQuery::new(
-            vec![(Term::from_field_text(body, "apple"), 1.0, 0)],
+            vec![EvidenceTerm::new(
+                Term::from_field_text(body, "apple"),
+                1.0,
+                0,
+            )],
             position,
             params,
             params,
@@ -784,8 +897,8 @@ mod tests {
         let score = |groups: [u32; 2]| {
             let q = DocEvidenceQuery::new(
                 vec![
-                    (Term::from_field_text(body, "apple"), 1.0, groups[0]),
-                    (Term::from_field_text(body, "apples"), 0.5, groups[1]),
+                    EvidenceTerm::new(Term::from_field_text(body, "apple"), 1.0, groups[0]),
+                    EvidenceTerm::new(Term::from_field_text(body, "apples"), 0.5, groups[1]),
                 ],
                 position,
                 params,
@@ -806,28 +919,112 @@ mod tests {
         assert!((score([3, 3]) - apple).abs() < 1e-5);
     }
 
+    #[test]
+    fn a_fallback_form_counts_only_where_no_other_form_is() {
+        // A: "apple" once and "apples" twice; B: "apples" twice only.
+        let (index, body, position) = passages_index(&[
+            &["apple pie", "apples apples"],
+            &["apples apples", "tart tart"],
+        ]);
+        let searcher = index.reader().unwrap().searcher();
+        let params = Bm25Params { k1: 1.2, b: 0.75 };
+        let q = DocEvidenceQuery::new(
+            vec![
+                EvidenceTerm::new(Term::from_field_text(body, "apples"), 4.0, 0).as_fallback(),
+                EvidenceTerm::new(Term::from_field_text(body, "apple"), 1.0, 0),
+            ],
+            position,
+            params,
+            params,
+        );
+        let mut got = searcher
+            .search(&q, &TopDocs::with_limit(10).order_by_score())
+            .unwrap();
+        got.sort_by_key(|(_, a)| a.doc_id);
+        let got: Vec<(u32, f32)> = got.iter().map(|(s, a)| (a.doc_id, *s)).collect();
+        // N = 2; "apple" in one document, "apples" in two; A and B are 4
+        // words long: avgdl = dl.
+        let apple = bm25(1.0, 4.0, 4.0, 1.0, 2.0, params);
+        let apples = 4.0 * bm25(2.0, 4.0, 4.0, 2.0, 2.0, params);
+        assert!(
+            apples > apple,
+            "a best-of-forms would pick the fallback in A"
+        );
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [0, 1, 2, 3]);
+        assert!(
+            (got[0].1 - apple).abs() < 1e-5,
+            "A keeps its other form: {got:?}"
+        );
+        assert!(
+            (got[2].1 - apples).abs() < 1e-5,
+            "B has the fallback only: {got:?}"
+        );
+    }
+
+    #[test]
+    fn a_scoped_term_counts_the_documents_of_its_language() {
+        // 3,000 one-passage documents: 1,200 of language "de", "apfel" in
+        // 10 of them; 1,800 of "en". The scope is a term of the same field
+        // here (the language field in gazette).
+        let mut docs: Vec<Vec<String>> = Vec::new();
+        for i in 0..1200 {
+            let w = if i < 10 { "apfel" } else { "birne" };
+            docs.push(vec![format!("de {w} w{i}")]);
+        }
+        for i in 0..1800 {
+            docs.push(vec![format!("en pear p{i}")]);
+        }
+        let refs: Vec<Vec<&str>> = docs
+            .iter()
+            .map(|d| d.iter().map(String::as_str).collect())
+            .collect();
+        let slices: Vec<&[&str]> = refs.iter().map(|d| &d[..]).collect();
+        let (index, body, position) = passages_index(&slices);
+        let searcher = index.reader().unwrap().searcher();
+        let params = Bm25Params { k1: 1.2, b: 0.75 };
+        let score = |term: EvidenceTerm| {
+            let q = DocEvidenceQuery::new(vec![term], position, params, params);
+            let got = searcher
+                .search(&q, &TopDocs::with_limit(1).order_by_score())
+                .unwrap();
+            got[0].0
+        };
+        let apfel = || EvidenceTerm::new(Term::from_field_text(body, "apfel"), 1.0, 0);
+        let de = Term::from_field_text(body, "de");
+        let all = bm25(1.0, 3.0, 3.0, 10.0, 3000.0, params);
+        let among_de = bm25(1.0, 3.0, 3.0, 10.0, 1200.0, params);
+        assert!((score(apfel()) - all).abs() < 1e-5);
+        assert!((score(apfel().within(de)) - among_de).abs() < 1e-5);
+        // A language of few documents counts SCOPE_FLOOR of them.
+        let few = Term::from_field_text(body, "w1");
+        let floor = bm25(1.0, 3.0, 3.0, 10.0, SCOPE_FLOOR as f32, params);
+        assert!((score(apfel().within(few)) - floor).abs() < 1e-5);
+    }
+
     proptest::proptest! {
         /// The sorted (sparse) sums are the dense accumulator's, bit for
         /// bit: the same words' best forms, added in the same order.
         #[test]
         fn sparse_and_dense_sums_agree(
-            groups in proptest::collection::vec(0u32..5, 1..8),
+            groups in proptest::collection::vec((0u32..5, proptest::bool::weighted(0.3)), 1..8),
             lists in proptest::collection::vec(
                 proptest::collection::btree_map(0u32..300, 0.01f32..30.0, 0..40), 8),
         ) {
             let terms: Vec<TermWeight> = groups
                 .iter()
-                .map(|&group| TermWeight {
+                .map(|&(group, fallback)| TermWeight {
                     term: Term::from_field_text(Field::from_field_id(0), "t"),
                     boost: 1.0,
                     group,
                     doc_freq: 1,
+                    documents: 1,
                     idf: 1.0,
                     avgdl: 1.0,
+                    fallback,
                 })
                 .collect();
             let mut order: Vec<usize> = (0..terms.len()).collect();
-            order.sort_by_key(|&t| terms[t].group);
+            order.sort_by_key(|&t| (terms[t].group, terms[t].fallback));
             let scored = |t: usize, each: &mut dyn FnMut(DocId, Score)| {
                 for (&d, &s) in &lists[t] {
                     each(d, s);
@@ -858,9 +1055,9 @@ mod tests {
         // Two words, the first with two forms.
         let q = DocEvidenceQuery::new(
             vec![
-                (t("apple"), 1.0, 0),
-                (t("apples"), 0.7, 0),
-                (t("pear"), 1.0, 1),
+                EvidenceTerm::new(t("apple"), 1.0, 0),
+                EvidenceTerm::new(t("apples"), 0.7, 0),
+                EvidenceTerm::new(t("pear"), 1.0, 1),
             ],
             position,
             Bm25Params { k1: 1.2, b: 0.75 },

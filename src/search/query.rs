@@ -26,7 +26,7 @@ use crate::analysis::{Analyzer, WordKind, fold, stop, tokenizer};
 use crate::model::{Day, Kind};
 use crate::schema::Fields;
 use crate::search::bm25::{Bm25Params, Bm25TermQuery};
-use crate::search::docevidence::{DocEvidenceQuery, EvidenceStats};
+use crate::search::docevidence::{DocEvidenceQuery, EvidenceStats, EvidenceTerm};
 use crate::search::doclevel::DocLevelQuery;
 
 /// Weight of the title field beside the passage's own text: a passage that
@@ -197,7 +197,7 @@ pub struct Compiler<'a> {
     /// weights, for the document evidence.
     /// and groups (the forms of one word are one group, see
     /// [`DocEvidenceQuery`]).
-    doc_terms: Vec<(Term, f32, u32)>,
+    doc_terms: Vec<EvidenceTerm>,
     doc_groups: u32,
     /// The query's language, when its stop words are left out of the
     /// query (it has one, with a stop list, and the query other words).
@@ -781,8 +781,11 @@ impl<'a> Compiler<'a> {
                     let body = self.fields.body;
                     for w in &words {
                         let group = self.doc_group();
-                        self.doc_terms
-                            .push((Term::from_field_text(body, w), 1.0, group));
+                        self.doc_terms.push(EvidenceTerm::new(
+                            Term::from_field_text(body, w),
+                            1.0,
+                            group,
+                        ));
                     }
                 }
             }
@@ -923,21 +926,45 @@ impl<'a> Compiler<'a> {
             // and a document in a language without a stemmer (or whose
             // stemmer leaves the word alone) has the exact form only. The
             // forms are one group: a document counts the best of them.
-            if stems.is_empty() || self.query_lang().is_none() || self.detected {
+            // When the language was detected, the exact form is a fallback:
+            // it counts where no stem is (a document the detector would
+            // call another language), not above the stem where both are.
+            let exact_counts = stems.is_empty() || self.query_lang().is_none();
+            if exact_counts || self.detected {
                 let w = if stems.is_empty() {
                     1.0
                 } else {
                     EXACT_EVIDENCE_WEIGHT
                 };
-                self.doc_terms
-                    .extend(unit.exact.iter().map(|e| (t(e), w, group)));
+                self.doc_terms.extend(unit.exact.iter().map(|e| {
+                    let term = EvidenceTerm::new(t(e), w, group);
+                    if exact_counts {
+                        term
+                    } else {
+                        term.as_fallback()
+                    }
+                }));
             }
-            self.doc_terms
-                .extend(stems.iter().map(|s| (t(s), STEM_WEIGHT, group)));
+            // Stems and grams are rare or common among the documents of
+            // their language.
+            let scope = |tagged: &str, sep: char| {
+                let (code, _) = tagged.split_once(sep)?;
+                Some(Term::from_field_text(lang, code))
+            };
+            let scoped = |term: EvidenceTerm, scope: Option<Term>| match scope {
+                Some(s) => term.within(s),
+                None => term,
+            };
+            self.doc_terms.extend(stems.iter().map(|s| {
+                let term = EvidenceTerm::new(t(s), STEM_WEIGHT, group);
+                scoped(term, scope(s, crate::analysis::STEM_SEP))
+            }));
             for g in &grams {
                 let group = self.doc_group();
+                let term =
+                    EvidenceTerm::new(Term::from_field_text(body_gram, g), gram_weight, group);
                 self.doc_terms
-                    .push((Term::from_field_text(body_gram, g), gram_weight, group));
+                    .push(scoped(term, scope(g, crate::analysis::GRAM_SEP)));
             }
         }
         let clauses = fields
@@ -1114,21 +1141,35 @@ mod tests {
             t.sort();
             t
         };
-        // Asked for (or the index's only language): the stems only.
-        assert_eq!(evidence(false), ["es:indonesi", "es:tsunami", "es:victim"]);
-        // Detected: each word's exact form too (the best of its forms
-        // counts), for a document analyzed as another language.
+        // Asked for (or the index's only language): the stems only, each
+        // rare or common among the Spanish documents.
+        assert_eq!(
+            evidence(false),
+            ["es:indonesi@es", "es:tsunami@es", "es:victim@es"]
+        );
+        // Detected: each word's exact form too, as a fallback (it counts
+        // where no stem is: a document analyzed as another language).
         assert_eq!(
             evidence(true),
             [
-                "es:indonesi",
-                "es:tsunami",
-                "es:victim",
-                "indonesia",
-                "tsunami",
-                "victimas"
+                "es:indonesi@es",
+                "es:tsunami@es",
+                "es:victim@es",
+                "indonesia?",
+                "tsunami?",
+                "victimas?"
             ]
         );
+    }
+
+    #[test]
+    fn evidence_grams_count_among_their_languages_documents() {
+        let (_, fields) = crate::schema::build();
+        let c = Compiler::new(&fields, vec!["de"]).compile("Bundestag");
+        let t = c.evidence.expect("an evidence clause").term_texts();
+        assert!(t.contains(&"de:bundestag@de".to_string()), "{t:?}");
+        assert!(t.contains(&"de#bun@de".to_string()), "{t:?}");
+        assert!(t.contains(&"de#tag@de".to_string()), "{t:?}");
     }
 
     #[test]

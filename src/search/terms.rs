@@ -27,7 +27,7 @@ use tantivy::{Searcher, SegmentReader, Term};
 
 /// Terms whose lookups are kept per thread; past this, the table starts
 /// over (a batch's common words come back at once).
-const MAX_TERMS: usize = 4096;
+const MAX_TERMS: usize = 1 << 16;
 
 /// A term's entry in each segment where it was looked up.
 type Entries = Vec<(SegmentId, Option<TermInfo>)>;
