@@ -12,6 +12,7 @@ pub mod hit;
 mod layout;
 pub mod multi;
 pub mod query;
+mod querylang;
 mod terms;
 
 use std::collections::{BTreeSet, HashMap};
@@ -475,10 +476,27 @@ impl Engine {
             }
             _ => lang::detect(query),
         };
-        if let Some(d) = detected.filter(|d| d.reliable)
+        if let Some(d) = detected.as_ref().filter(|d| d.reliable)
             && let Some(l) = self.stem_langs.iter().find(|l| **l == d.lang)
         {
             return (vec![*l], true);
+        }
+        // A language whatlang does not know (or was unsure of), by the
+        // index's grams; not when its guess is one of the index's
+        // languages without grams, which that cannot weigh.
+        let guess_without_grams = detected.as_ref().is_some_and(|d| {
+            crate::analysis::gram_size(d.lang).is_none() && self.stem_langs.contains(&d.lang)
+        });
+        if !guess_without_grams
+            && query.split_whitespace().nth(MIN_WORDS_AMONG - 1).is_some()
+            && let Some(l) = querylang::by_grams(
+                &self.searchers(),
+                &self.index().fields,
+                query,
+                &self.stem_langs,
+            )
+        {
+            return (vec![l], true);
         }
         (self.stem_langs.clone(), false)
     }

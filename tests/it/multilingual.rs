@@ -360,3 +360,31 @@ fn tweets_by_kind() {
     assert_eq!(resp.total, 21);
     assert!(resp.hits.iter().all(|h| h.tweet.is_none()));
 }
+
+/// A query in a language whatlang does not know (Swahili) is identified
+/// among the index's languages by their grams, and ranks as if `--lang sw`
+/// were given: the passage of people trapped in the rubble (`kukwama`,
+/// matched by its grams to `waliokwama`) first; searched as a query of
+/// unknown language (no grams), the passage with more of the exact words
+/// came first.
+#[test]
+fn a_query_in_a_language_whatlang_does_not_know_is_identified_by_its_grams() {
+    let sw = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/swahili.jsonl");
+    let idx = TestIndex::build(&[&multilingual_fixture(), &sw]);
+    let query = "watu waliokwama kwenye vifusi";
+    let scored = |args: &[&str]| -> Vec<(String, f32)> {
+        let resp = idx.query(query, args);
+        assert!(resp.warnings.is_empty(), "{:?}", resp.warnings);
+        resp.hits
+            .iter()
+            .map(|h| (h.passage.id.clone(), h.score))
+            .collect()
+    };
+    let found = scored(&[]);
+    let swa = "ntrex-swa-euronews-en.153835";
+    assert_eq!(
+        found.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
+        [format!("{swa}#1"), format!("{swa}#2"), format!("{swa}#0")]
+    );
+    assert_eq!(found, scored(&["--lang", "sw"]));
+}
