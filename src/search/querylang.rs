@@ -150,3 +150,107 @@ pub(crate) fn by_grams(
     }
     Some(lang)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::writer::{self, IndexOptions};
+
+    /// Names the language of each query among an index of a few passages
+    /// in Swahili and Nigerian Pidgin (unknown to whatlang), English and
+    /// German.
+    #[test]
+    fn names_a_gram_language_but_not_against_a_language_without_grams() {
+        let records: &[(&str, &str)] = &[
+            (
+                "sw",
+                "Watu wengi walikwama katika vifusi vya majengo yaliyoanguka.",
+            ),
+            (
+                "sw",
+                "Serikali imesema idadi ya waliofariki imeongezeka hadi mia tatu.",
+            ),
+            (
+                "sw",
+                "Mvua kubwa ilinyesha jana katika mji wa Mombasa na watu walihama.",
+            ),
+            (
+                "pcm",
+                "Di goment don talk say dem go build new road for di town.",
+            ),
+            (
+                "pcm",
+                "Wetin we know about di new law wey dem pass for Abuja.",
+            ),
+            (
+                "pcm",
+                "Plenti pipo don die for di accident wey happun for road.",
+            ),
+            (
+                "pcm",
+                "President Buhari don sign di new budget into law for Abuja.",
+            ),
+            (
+                "en",
+                "The government said it will build a new road in the town.",
+            ),
+            (
+                "en",
+                "Many people were trapped in the rubble of collapsed buildings.",
+            ),
+            (
+                "en",
+                "What we know about the new law passed in Abuja this week.",
+            ),
+            (
+                "en",
+                "The president signed the new budget into law on Monday.",
+            ),
+            (
+                "de",
+                "Die Regierung sagte, sie werde eine neue Straße in der Stadt bauen.",
+            ),
+            (
+                "de",
+                "Viele Menschen wurden in den Trümmern eingestürzter Gebäude verschüttet.",
+            ),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("records.jsonl");
+        let lines: Vec<String> = (records.iter().enumerate())
+            .map(|(i, (lang, body))| {
+                serde_json::json!({"id": format!("r{i}"), "lang": lang, "body": body}).to_string()
+            })
+            .collect();
+        std::fs::write(&file, lines.join("\n")).unwrap();
+        let idx = crate::index::open_or_create(&dir.path().join("index")).unwrap();
+        let opts = IndexOptions {
+            paths: vec![file],
+            ..IndexOptions::default()
+        };
+        writer::run(&idx, &opts, |_| {}).unwrap();
+        let searcher = idx.index.reader().unwrap().searcher();
+        let named = |query: &str| {
+            by_grams(
+                std::slice::from_ref(&searcher),
+                &idx.fields,
+                query,
+                &["de", "en", "pcm", "sw"],
+            )
+        };
+        assert_eq!(
+            named("watu walikwama katika vifusi vya majengo"),
+            Some("sw")
+        );
+        assert_eq!(named("wetin dem talk about di new road"), Some("pcm"));
+        assert_eq!(
+            named("Viele Menschen wurden in Trümmern verschüttet"),
+            Some("de")
+        );
+        // Pidgin's passages hold nearly all of this English headline's
+        // grams, but English ones hold all its words' stems.
+        assert_eq!(named("President signs new budget into law"), None);
+        // Too few grams to tell.
+        assert_eq!(named("di road"), None);
+    }
+}
