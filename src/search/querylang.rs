@@ -90,6 +90,24 @@ pub(crate) fn by_grams(
         }
         langs.push((lang, n, passages));
     }
+    // Each segment's gram dictionary, asked directly: the query's grams
+    // in each language are mostly asked once (not through the per-thread
+    // cache of terms, which they would only crowd).
+    let mut dicts = Vec::new();
+    for reader in searchers.iter().flat_map(|s| s.segment_readers()) {
+        dicts.extend(terms::inverted(reader, fields.body_gram).ok()?);
+    }
+    let gram_df = |text: &str| -> Option<u64> {
+        let mut n = 0;
+        for dict in &dicts {
+            n += dict
+                .terms()
+                .get(text.as_bytes())
+                .ok()?
+                .map_or(0, |i| u64::from(i.doc_freq));
+        }
+        Some(n)
+    };
     // Mean log probability of `grams` in a language, and the share found.
     let score = |lang: &str, passages: u64, grams: &mut dyn Iterator<Item = &String>| {
         let (mut sum, mut found, mut n) = (0.0, 0usize, 0usize);
@@ -99,7 +117,7 @@ pub(crate) fn by_grams(
             text.push_str(lang);
             text.push(GRAM_SEP);
             text.push_str(g);
-            let df = count(&Term::from_field_text(fields.body_gram, &text)).ok()?;
+            let df = gram_df(&text)?;
             found += usize::from(df > 0);
             sum += ((df as f64 + 0.5) / (passages as f64 + 1.0)).ln();
             n += 1;
