@@ -250,6 +250,20 @@ fn units(text: &str, lang: Option<&str>) -> Vec<Unit> {
     out
 }
 
+/// Most chars of the query a warning quotes (a pasted article would fill
+/// the terminal).
+const QUOTED_CHARS: usize = 80;
+
+/// `text` quoted for a warning: its first [`QUOTED_CHARS`] chars, with `…`
+/// when cut.
+fn quoted(text: &str) -> String {
+    if text.chars().nth(QUOTED_CHARS).is_none() {
+        return format!("{text:?}");
+    }
+    let cut: String = text.chars().take(QUOTED_CHARS).collect();
+    format!("{:?}", format!("{cut}…"))
+}
+
 /// A scored term of the passage text or title: BM25 with [`bm25_params`].
 fn text_term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(Bm25TermQuery::new(
@@ -482,7 +496,8 @@ impl<'a> Compiler<'a> {
                 Ok(ast) => self.ast(&ast, true),
                 Err(_) => {
                     self.warnings.push(format!(
-                        "query syntax error in {text:?}; searched the plain words instead"
+                        "query syntax error in {}; searched the plain words instead",
+                        quoted(text)
                     ));
                     self.plain_words(text)
                 }
@@ -1159,6 +1174,25 @@ mod tests {
                 "tsunami?",
                 "victimas?"
             ]
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_quotes_at_most_80_chars_of_the_query() {
+        let (_, fields) = crate::schema::build();
+        let warning = |text: &str| {
+            let c = Compiler::new(&fields, vec!["en"]).compile(text);
+            c.warnings.into_iter().next().expect("a warning")
+        };
+        assert_eq!(
+            warning("a (b c"),
+            "query syntax error in \"a (b c\"; searched the plain words instead"
+        );
+        let long = format!("(open {}", "word ".repeat(100));
+        let cut: String = long.chars().take(80).collect();
+        assert_eq!(
+            warning(&long),
+            format!("query syntax error in \"{cut}…\"; searched the plain words instead")
         );
     }
 
