@@ -48,6 +48,14 @@ impl Bm25Params {
 /// Fewest documents a scoped idf counts as its N ([`Bm25TermQuery::within`]).
 pub const SCOPE_FLOOR: u64 = 1000;
 
+/// A scoped idf's N: the `scope`'s documents, at least the term's own
+/// (`doc_freq`) and [`SCOPE_FLOOR`] (or `all`, when fewer), at most `all`.
+/// A scope of few documents estimates rarity poorly (in three French
+/// tweets every name looks common).
+pub fn scoped_count(scope: u64, doc_freq: u64, all: u64) -> u64 {
+    scope.max(doc_freq).max(SCOPE_FLOOR.min(all)).min(all)
+}
+
 /// Documents containing `term`, scored by BM25 with `params`.
 #[derive(Clone)]
 pub struct Bm25TermQuery {
@@ -254,11 +262,8 @@ impl Bm25Similarity {
     ) -> tantivy::Result<Bm25Similarity> {
         let total_num_docs = stats.total_num_docs()?;
         let average_fieldnorm = total_num_tokens as Score / total_num_docs as Score;
-        // A scope of few passages estimates rarity poorly (in three French
-        // tweets every name looks common): it counts as SCOPE_FLOOR, or
-        // all the passages when fewer.
         let n = scope.map_or(total_num_docs, |s| {
-            s.max(doc_freq).max(SCOPE_FLOOR.min(total_num_docs))
+            scoped_count(s, doc_freq, total_num_docs)
         });
         let idf_value = idf(doc_freq, n);
         Ok(Bm25Similarity::new(

@@ -30,7 +30,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use crate::search::bm25::{
-    Bm25Params, SCOPE_FLOOR, describe_term, idf, idf_explanation, tf_explanation,
+    Bm25Params, describe_term, idf, idf_explanation, scoped_count, tf_explanation,
 };
 use crate::search::doclevel::DocLevelScorer;
 use crate::search::layout::{Layout, Lengths};
@@ -73,7 +73,7 @@ impl EvidenceTerm {
     /// documents of its language, as in an index of that language alone.
     /// Estimated from the language's share of the passages (documents of a
     /// language hold about as many passages as others'), and at least
-    /// [`SCOPE_FLOOR`] or all documents, as
+    /// [`crate::search::bm25::SCOPE_FLOOR`] or all documents, as
     /// [`crate::search::bm25::Bm25TermQuery::within`] counts a passage's.
     pub fn within(mut self, scope: Term) -> Self {
         self.scope = Some(scope);
@@ -590,17 +590,25 @@ impl Query for DocEvidenceQuery {
         // document length.
         let mut term_weights = Vec::with_capacity(self.terms.len());
         let passages = statistics_provider.total_num_docs()?.max(1);
+        // Each scope's passages, once per query (a word's stems and grams
+        // share their language's).
+        let mut shares: Vec<(&Term, u64)> = Vec::new();
         for (t, &n) in self.terms.iter().zip(&doc_freq) {
             let tokens =
                 terms::stats_total_num_tokens(statistics_provider, searcher, t.term.field())?;
             let scoped = match &t.scope {
                 Some(scope) => {
-                    let share = terms::stats_doc_freq(statistics_provider, searcher, scope)?;
+                    let share = match shares.iter().find(|(s, _)| *s == scope) {
+                        Some(&(_, share)) => share,
+                        None => {
+                            let share =
+                                terms::stats_doc_freq(statistics_provider, searcher, scope)?;
+                            shares.push((scope, share));
+                            share
+                        }
+                    };
                     let estimate = documents as f64 * share as f64 / passages as f64;
-                    (estimate.round() as u64)
-                        .max(n)
-                        .max(SCOPE_FLOOR.min(documents))
-                        .min(documents)
+                    scoped_count(estimate.round() as u64, n, documents)
                 }
                 None => documents,
             };
@@ -799,6 +807,7 @@ impl Weight for DocEvidenceWeight {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::bm25::SCOPE_FLOOR;
     use crate::search::layout::passages_index;
     use tantivy::collector::TopDocs;
 

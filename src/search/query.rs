@@ -276,10 +276,17 @@ fn text_term_query(field: Field, text: &str) -> Box<dyn Query> {
 /// its language ([`Bm25TermQuery::within`]; `lang` is the language field).
 fn stem_term_query(field: Field, lang: Field, text: &str) -> Box<dyn Query> {
     let query = Bm25TermQuery::new(Term::from_field_text(field, text), bm25_params());
-    Box::new(match text.split_once(crate::analysis::STEM_SEP) {
-        Some((code, _)) => query.within(Term::from_field_text(lang, code)),
+    Box::new(match language_of(lang, text, crate::analysis::STEM_SEP) {
+        Some(scope) => query.within(scope),
         None => query,
     })
+}
+
+/// The language of a tagged term (`es:victim`, `de#bun`: `sep` after the
+/// code) as a term of the language field `lang`.
+fn language_of(lang: Field, tagged: &str, sep: char) -> Option<Term> {
+    let (code, _) = tagged.split_once(sep)?;
+    Some(Term::from_field_text(lang, code))
 }
 
 /// A term of any other field (filters, author, ids): tantivy's own query.
@@ -962,10 +969,7 @@ impl<'a> Compiler<'a> {
             }
             // Stems and grams are rare or common among the documents of
             // their language.
-            let scope = |tagged: &str, sep: char| {
-                let (code, _) = tagged.split_once(sep)?;
-                Some(Term::from_field_text(lang, code))
-            };
+            let scope = |tagged: &str, sep: char| language_of(lang, tagged, sep);
             let scoped = |term: EvidenceTerm, scope: Option<Term>| match scope {
                 Some(s) => term.within(s),
                 None => term,
