@@ -20,7 +20,9 @@ use crate::analysis::{Analyzer, WordKind, fold, lang, stem, stop, tokenizer};
 use crate::error::{Error, Result};
 use crate::search::facets::{AUTHOR_FACET_SIZE, Counts};
 use crate::search::query::{Compiler, HighlightSpec};
-use crate::search::{Engine, Facet, Facets, Request, Response, Search, highlight};
+use crate::search::{
+    Engine, Facet, Facets, QueryLang, QueryLangBy, Request, Response, Search, highlight,
+};
 
 /// Passages per import request.
 pub const DEFAULT_BATCH: usize = 1000;
@@ -256,6 +258,8 @@ struct Plan {
     q: Option<String>,
     spec: HighlightSpec,
     warnings: Vec<String>,
+    /// The one language the words were analyzed in, and how it was chosen.
+    query_lang: Option<QueryLang>,
 }
 
 impl Remote {
@@ -297,28 +301,37 @@ impl Remote {
 
     /// The stemmed languages a request's words expand to, as
     /// [`Engine`] chooses them.
-    fn langs_for(&self, req: &Request) -> Result<Vec<&'static str>> {
+    fn langs_for(&self, req: &Request) -> Result<(Vec<&'static str>, Option<QueryLang>)> {
         let all = self.stem_langs()?;
         if let Some(l) = &req.lang {
             let code = lang::normalize(l)
                 .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?;
-            return Ok(stem::STEMMED_LANGUAGES
+            let langs = stem::STEMMED_LANGUAGES
                 .iter()
                 .copied()
                 .filter(|s| *s == code)
-                .collect());
+                .collect();
+            let given = QueryLang {
+                lang: code,
+                by: QueryLangBy::Given,
+            };
+            return Ok((langs, Some(given)));
         }
         if all.len() > 1
             && let Some(d) = lang::detect(&req.query).filter(|d| d.reliable)
             && let Some(l) = all.iter().find(|l| **l == d.lang)
         {
-            return Ok(vec![*l]);
+            let detected = QueryLang {
+                lang: l.to_string(),
+                by: QueryLangBy::Detected,
+            };
+            return Ok((vec![*l], Some(detected)));
         }
-        Ok(all)
+        Ok((all, None))
     }
 
     fn plan(&self, req: &Request) -> Result<Plan> {
-        let langs = self.langs_for(req)?;
+        let (langs, query_lang) = self.langs_for(req)?;
         let qlang = match langs.as_slice() {
             [one] => Some(*one),
             _ => None,
@@ -352,6 +365,7 @@ impl Remote {
                     q: None,
                     spec: compiled.highlight,
                     warnings,
+                    query_lang,
                 });
             }
         }
@@ -364,6 +378,7 @@ impl Remote {
             }),
             spec: compiled.highlight,
             warnings,
+            query_lang,
         })
     }
 
@@ -488,6 +503,7 @@ impl Search for Remote {
                 warnings: plan.warnings,
                 hits: Vec::new(),
                 facets,
+                query_lang: plan.query_lang,
             });
         }
         let mut p = self.params(&plan, req, want.max(1))?;
@@ -547,6 +563,7 @@ impl Search for Remote {
             warnings: plan.warnings,
             hits,
             facets,
+            query_lang: plan.query_lang,
         })
     }
 }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use crate::search::{Facet, Facets, Hit, Response};
+use crate::search::{Facet, Facets, Hit, QueryLangBy, Response};
 
 /// Output format of `query` and `batch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -61,8 +61,16 @@ fn write_text(out: &mut dyn Write, resp: &Response, color: bool) -> io::Result<(
     } else {
         String::new()
     };
+    // The language the words were read in, when gazette chose it (a
+    // language given is no news).
+    let read_as = match &resp.query_lang {
+        Some(q) if q.by != QueryLangBy::Given => {
+            format!(", read as {} ({})", q.lang, q.by.describe())
+        }
+        _ => String::new(),
+    };
     let line = format!(
-        "{} passages match{range}, {:.1} ms",
+        "{} passages match{range}, {:.1} ms{read_as}",
         resp.total, resp.took_ms
     );
     styled(out, DIM, &line, color)?;

@@ -177,7 +177,7 @@ impl Engine {
         let searchers = self.searchers();
         let mut out = Facets::default();
         for (r, group) in groups {
-            let compiled = self.compile(&r, phrases_as_words)?;
+            let (compiled, _) = self.compile(&r, phrases_as_words)?;
             let query = self.with_filters(compiled.query, &r)?;
             let request: serde_json::Map<String, serde_json::Value> = group
                 .iter()

@@ -115,4 +115,46 @@ pub struct Response {
     /// for (`--facets`, `facets=`), absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
+    /// The one language the query's words were analyzed in (stems,
+    /// grams), and how it was chosen; `null` when they were analyzed in
+    /// every language of the index (no language given, none identified).
+    /// Output written before the field existed lacks it: it reads as
+    /// `null`.
+    #[serde(default)]
+    pub query_lang: Option<QueryLang>,
+}
+
+/// The language a query was read in ([`Response::query_lang`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryLang {
+    /// ISO 639-1 code (639-3 where none exists).
+    pub lang: String,
+    /// How it was chosen.
+    pub by: QueryLangBy,
+}
+
+/// How a query's language was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueryLangBy {
+    /// The request named it (`--lang`, `lang=`).
+    Given,
+    /// The language identifier was sure of it, among the index's
+    /// languages.
+    Detected,
+    /// The index's own character grams: the language whose passages'
+    /// grams the query's are likeliest under (`search::querylang`), for
+    /// a language the identifier does not know.
+    Grams,
+}
+
+impl QueryLangBy {
+    /// A few words for text output.
+    pub fn describe(self) -> &'static str {
+        match self {
+            QueryLangBy::Given => "given",
+            QueryLangBy::Detected => "identified by its words",
+            QueryLangBy::Grams => "identified by the index's character grams",
+        }
+    }
 }

@@ -33,7 +33,7 @@ use crate::error::{Error, Result};
 use crate::index::{GazetteIndex, dedup};
 use crate::model::{Day, Kind, TweetMeta};
 pub use facets::{Facet, Facets};
-pub use hit::{DocOut, Duplicate, Hit, PassageOut, Response, Span};
+pub use hit::{DocOut, Duplicate, Hit, PassageOut, QueryLang, QueryLangBy, Response, Span};
 use multi::{Addr, Statistics};
 use query::{Compiler, HighlightSpec};
 
@@ -301,7 +301,7 @@ impl Engine {
     /// words (nothing had them).
     pub(crate) fn search_phrases(&self, req: &Request) -> Result<(Response, bool)> {
         let started = Instant::now();
-        let mut compiled = self.compile(req, false)?;
+        let (mut compiled, query_lang) = self.compile(req, false)?;
         if let Some(w) = self.absent_language(req) {
             // Nothing can match: no search, and no phrase searched again
             // as words (whose warning would give the wrong reason).
@@ -313,6 +313,7 @@ impl Engine {
                 warnings: compiled.warnings,
                 hits: Vec::new(),
                 facets: None,
+                query_lang,
             };
             return Ok((resp, false));
         }
@@ -333,7 +334,7 @@ impl Engine {
             // No passage has the phrase (a pasted headline quoting someone
             // loosely, a misremembered quote): search its words, and say so.
             let phrases = std::mem::take(&mut compiled.phrases);
-            compiled = self.compile(req, true)?;
+            compiled = self.compile(req, true)?.0;
             query = self.with_filters(compiled.query, req)?;
             stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
             (hits, total) = self.top(&searchers, stats.as_ref(), &*query, req)?;
@@ -402,29 +403,41 @@ impl Engine {
             warnings: compiled.warnings,
             hits: out,
             facets: None,
+            query_lang,
         };
         Ok((resp, relaxed))
     }
 
     /// The query text compiled for the request's language (or the query's).
     /// `phrases_as_words`: see [`Compiler::phrases_as_words`].
-    fn compile(&self, req: &Request, phrases_as_words: bool) -> Result<query::Compiled> {
+    fn compile(
+        &self,
+        req: &Request,
+        phrases_as_words: bool,
+    ) -> Result<(query::Compiled, Option<QueryLang>)> {
         let f = &self.index().fields;
-        let (langs, detected) = match &req.lang {
+        let (langs, query_lang) = match &req.lang {
             Some(l) => {
                 let code = lang::normalize(l)
                     .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?;
-                (lang::analyzed(&code).into_iter().collect(), false)
+                let given = QueryLang {
+                    lang: code.clone(),
+                    by: QueryLangBy::Given,
+                };
+                (lang::analyzed(&code).into_iter().collect(), Some(given))
             }
             None => self.query_stem_langs(&req.query),
         };
+        let detected = query_lang
+            .as_ref()
+            .is_some_and(|q| q.by != QueryLangBy::Given);
         let compiler = Compiler::new(f, langs).detected(detected);
         let compiler = if phrases_as_words {
             compiler.phrases_as_words()
         } else {
             compiler
         };
-        Ok(compiler.compile(&req.query))
+        Ok((compiler.compile(&req.query), query_lang))
     }
 
     /// A warning when the request's language filter names a language no
@@ -461,10 +474,14 @@ impl Engine {
     /// when the detector is confident about it (questions, sentences), else
     /// every stemmed language in the index (single words are ambiguous);
     /// and whether the language was detected.
-    fn query_stem_langs(&self, query: &str) -> (Vec<&'static str>, bool) {
+    fn query_stem_langs(&self, query: &str) -> (Vec<&'static str>, Option<QueryLang>) {
+        let chosen = |l: &str, by| QueryLang {
+            lang: l.to_string(),
+            by,
+        };
         if self.stem_langs.len() <= 1 {
             // Detection could only pick what the fallback gives anyway.
-            return (self.stem_langs.clone(), false);
+            return (self.stem_langs.clone(), None);
         }
         // Among the index's languages only for a query of a few words:
         // with fewer candidates whatlang calls even one word "reliable"
@@ -479,7 +496,7 @@ impl Engine {
         if let Some(d) = detected.as_ref().filter(|d| d.reliable)
             && let Some(l) = self.stem_langs.iter().find(|l| **l == d.lang)
         {
-            return (vec![*l], true);
+            return (vec![*l], Some(chosen(l, QueryLangBy::Detected)));
         }
         // A language whatlang does not know (or was unsure of), by the
         // index's grams; not when its guess is one of the index's
@@ -496,9 +513,9 @@ impl Engine {
                 &self.stem_langs,
             )
         {
-            return (vec![l], true);
+            return (vec![l], Some(chosen(l, QueryLangBy::Grams)));
         }
-        (self.stem_langs.clone(), false)
+        (self.stem_langs.clone(), None)
     }
 
     fn with_filters(&self, main: Box<dyn Query>, req: &Request) -> Result<Box<dyn Query>> {

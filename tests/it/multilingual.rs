@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use gazette::model::Kind;
+use gazette::search::QueryLangBy;
 use serde_json::Value;
 
 use crate::common::{TestIndex, char_slice, ids, marked, multilingual_fixture};
@@ -387,4 +388,54 @@ fn a_query_in_a_language_whatlang_does_not_know_is_identified_by_its_grams() {
         [format!("{swa}#1"), format!("{swa}#2"), format!("{swa}#0")]
     );
     assert_eq!(found, scored(&["--lang", "sw"]));
+    // The response says which language the words were read in, and how.
+    let read_as = |args: &[&str]| {
+        let q = idx.query(query, args).query_lang.expect("a query language");
+        (q.lang, q.by)
+    };
+    assert_eq!(read_as(&[]), ("sw".to_string(), QueryLangBy::Grams));
+    assert_eq!(
+        read_as(&["--lang", "sw"]),
+        ("sw".to_string(), QueryLangBy::Given)
+    );
+    // And the text output's last line, when gazette chose it.
+    let out = idx
+        .query_cmd(query, &["--format", "text"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with("3 passages match (showing 1–3), ")
+            && last.ends_with(" ms, read as sw (identified by the index's character grams)"),
+        "{last}"
+    );
+}
+
+/// A query the language identifier is sure of is read in that language
+/// (`query_lang` says so); a single word, ambiguous, in every language of
+/// the index (`null`).
+#[test]
+fn the_response_says_which_language_a_query_was_read_in() {
+    let idx = TestIndex::build(&[&multilingual_fixture()]);
+    let read_as = |query: &str| idx.query(query, &[]).query_lang.map(|q| (q.lang, q.by));
+    assert_eq!(
+        read_as(
+            "El número de víctimas por el terremoto y el tsunami sucedido en Indonesia ha aumentado"
+        ),
+        Some(("es".to_string(), QueryLangBy::Detected))
+    );
+    assert_eq!(
+        read_as("Die Zahl der Todesopfer des Erdbebens ist gestiegen"),
+        Some(("de".to_string(), QueryLangBy::Detected))
+    );
+    // Too short for the identifier to be sure.
+    assert_eq!(read_as("personas atrapadas"), None);
+    assert_eq!(read_as("Indonesia"), None);
+    // Absent from older output: read as null.
+    let old: gazette::search::Response = serde_json::from_str(
+        r#"{"query": "x", "total": 0, "took_ms": 0.1, "warnings": [], "hits": []}"#,
+    )
+    .unwrap();
+    assert_eq!(old.query_lang, None);
 }
