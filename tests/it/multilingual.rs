@@ -394,6 +394,12 @@ fn a_query_in_a_language_whatlang_does_not_know_is_identified_by_its_grams() {
         (q.lang, q.by)
     };
     assert_eq!(read_as(&[]), ("sw".to_string(), QueryLangBy::Grams));
+    // Two words are enough, when they have eight grams or more.
+    let two = idx
+        .query("waliokwama vifusi", &[])
+        .query_lang
+        .expect("named");
+    assert_eq!((two.lang.as_str(), two.by), ("sw", QueryLangBy::Grams));
     assert_eq!(
         read_as(&["--lang", "sw"]),
         ("sw".to_string(), QueryLangBy::Given)
