@@ -25,6 +25,19 @@ pub fn detect(text: &str) -> Option<Detected> {
     super::langid::identify(text)
 }
 
+/// Fewest passages a language of an index needs to count among the
+/// languages a query is identified among (by whatlang's allowlist,
+/// [`detector_for`], or by the index's grams): 100, or 1% of the largest
+/// language's `largest` passages when that is fewer (a small index keeps
+/// its small languages). An index built without `lang` holds a few
+/// records that whatlang put in a neighbour of their language (Persian
+/// for Arabic, Esperanto, Estonian …), which would otherwise make a query
+/// unsure between the two, or win its grams' smoothing.
+pub fn min_passages(largest: u64) -> u64 {
+    const MIN: u64 = 100;
+    MIN.min(largest.div_ceil(100))
+}
+
 /// A whatlang detector that chooses only among `codes` (the languages of
 /// an index: a query is in one of them) when whatlang knows every one of
 /// them (two or more); `None` otherwise, to detect among all: were one of
@@ -48,6 +61,15 @@ pub fn detector_for(codes: &[&str]) -> Option<whatlang::Detector> {
 #[cfg(test)]
 mod detector_tests {
     use super::*;
+
+    #[test]
+    fn a_language_counts_from_100_passages_or_1_percent_of_the_largest() {
+        assert_eq!(min_passages(0), 0);
+        assert_eq!(min_passages(1), 1);
+        assert_eq!(min_passages(250), 3);
+        assert_eq!(min_passages(10_000), 100);
+        assert_eq!(min_passages(1_000_000), 100);
+    }
 
     #[test]
     fn a_query_is_detected_among_the_index_languages_only_when_all_are_known() {

@@ -15,7 +15,7 @@ pub mod query;
 mod querylang;
 mod terms;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -231,16 +231,29 @@ impl Engine {
             }
             parts.push(part);
         }
-        let mut codes = BTreeSet::new();
+        let mut codes: BTreeMap<String, u64> = BTreeMap::new();
         for part in &parts {
-            codes.extend(indexed_langs(&part.index, &part.reader.searcher())?);
+            for (code, n) in indexed_langs(&part.index, &part.reader.searcher())? {
+                *codes.entry(code).or_default() += n;
+            }
         }
-        let langs: Vec<String> = codes.into_iter().collect();
+        let langs: Vec<String> = codes.keys().cloned().collect();
         let mut stem_langs: Vec<&'static str> =
             langs.iter().filter_map(|c| lang::analyzed(c)).collect();
         stem_langs.sort_unstable();
         stem_langs.dedup();
-        let detector = lang::detector_for(&stem_langs);
+        // A query is detected among the languages the index holds enough
+        // of: not among the few records whatlang put in a neighbour of
+        // their language (an index built without `lang`), which would
+        // make it unsure between the two.
+        let floor = lang::min_passages(codes.values().copied().max().unwrap_or(0));
+        let mut detect_among: Vec<&'static str> = (codes.iter())
+            .filter(|(_, n)| **n >= floor)
+            .filter_map(|(c, _)| lang::analyzed(c))
+            .collect();
+        detect_among.sort_unstable();
+        detect_among.dedup();
+        let detector = lang::detector_for(&detect_among);
         Ok(Engine {
             parts,
             detector,
@@ -917,17 +930,21 @@ fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String
         .map(str::to_string)
 }
 
-/// The language codes that live (not deleted) passages of the index are in.
-fn indexed_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<BTreeSet<String>> {
+/// The language codes that live (not deleted) passages of the index are
+/// in, each with its passages.
+fn indexed_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<BTreeMap<String, u64>> {
     // The codes of all segments first, each looked up once (an index of
-    // news in many languages has a hundred codes in every segment).
-    let mut codes: BTreeSet<Vec<u8>> = BTreeSet::new();
+    // news in many languages has a hundred codes in every segment), with
+    // their passages (deleted ones too, until their segment merges).
+    let mut codes: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(index.fields.lang)?;
         let alive = segment.alive_bitset();
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
-            if codes.contains(terms.key()) {
+            let passages = u64::from(terms.value().doc_freq);
+            if let Some(n) = codes.get_mut(terms.key()) {
+                *n += passages;
                 continue;
             }
             if let Some(alive) = alive {
@@ -944,11 +961,11 @@ fn indexed_langs(index: &GazetteIndex, searcher: &Searcher) -> Result<BTreeSet<S
                     continue;
                 }
             }
-            codes.insert(terms.key().to_vec());
+            codes.insert(terms.key().to_vec(), passages);
         }
     }
     Ok(codes
         .into_iter()
-        .filter_map(|code| String::from_utf8(code).ok())
+        .filter_map(|(code, n)| Some((String::from_utf8(code).ok()?, n)))
         .collect())
 }

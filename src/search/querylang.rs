@@ -44,18 +44,6 @@ const SHORTLIST: usize = 3;
 /// call names one guess whose grams leave the others' records out.
 const MIN_MARGIN: f64 = 0.25;
 
-/// Fewest passages a language needs to be scored, or this share of the
-/// largest gram language's, whichever is fewer: fewer passages say little
-/// about how frequent a gram is, and the smoothing of a gram they lack,
-/// (0 + 0.5) / (passages + 1), then favours them (with one passage, 1/4
-/// for every gram: more than any real language gives most grams). Without
-/// `lang` an index holds a few records whatlang called Esperanto,
-/// Estonian, Croatian …, and those took the sample's shortlist from every
-/// query (ir-news-headlines, one index, records without `lang`: 0.8757 →
-/// 0.8776 nDCG@10; with `lang` no language is that small).
-const MIN_PASSAGES: u64 = 100;
-const MIN_PASSAGES_SHARE: f64 = 0.01;
-
 /// Share of the query's grams the named language's passages must hold
 /// (on ir-news-headlines any share from 0.6 to 0.9 names the same
 /// languages: the comparison with the languages without grams decides).
@@ -96,8 +84,16 @@ pub(crate) fn by_grams(
             held.push((lang, n, passages));
         }
     }
+    // A language of fewer passages says little about how frequent a gram
+    // is, and the smoothing of a gram it lacks, (0 + 0.5) / (passages + 1),
+    // favours it (with one passage, 1/4 for every gram: more than any real
+    // language gives most grams): without `lang` an index holds a few
+    // records whatlang called Esperanto, Estonian, Croatian …, and those
+    // took the sample's shortlist from every query (ir-news-headlines, one
+    // index, records without `lang`: 0.8757 → 0.8776 nDCG@10; with `lang`
+    // no language is that small).
     let largest = held.iter().map(|l| l.2).max().unwrap_or(0);
-    let floor = MIN_PASSAGES.min((largest as f64 * MIN_PASSAGES_SHARE).ceil() as u64);
+    let floor = crate::analysis::lang::min_passages(largest);
     for (lang, n, passages) in held {
         if passages < floor {
             continue;

@@ -507,3 +507,31 @@ fn yoruba_and_igbo_without_lang_are_named_by_their_letters() {
     // `kwuru` also finds `nwụrụ` by its character grams (Igbo's).
     assert_eq!(hits[0].3, ["nwụrụ", "ụlọ", "ọrụ", "ọdachi", "kwuru"]);
 }
+
+/// A query is identified among the languages the index holds enough of:
+/// one stray record of Persian (whatlang's guess for an Arabic one, in an
+/// index built without `lang`) made this Arabic question unsure between
+/// the two, and it was searched in every language. The question is
+/// XQuAD's (`xquadr-ar-56e77da237bdd419002c403d`; XQuAD, Artetxe et al.,
+/// DeepMind, CC BY-SA 4.0); the records are made up.
+#[test]
+fn a_stray_record_does_not_make_a_query_unsure_of_its_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("records.jsonl");
+    let mut lines = Vec::new();
+    for i in 0..120 {
+        let ar = format!("خبر رقم {i} عن الطقس في المدينة اليوم");
+        let en = format!("News item {i} about the weather in the city today");
+        lines.push(serde_json::json!({"id": format!("ar{i}"), "lang": "ar", "body": ar}));
+        lines.push(serde_json::json!({"id": format!("en{i}"), "lang": "en", "body": en}));
+    }
+    lines.push(serde_json::json!({"id": "fa0", "lang": "fa", "body": "یک خبر کوتاه"}));
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&file, text.join("\n")).unwrap();
+    let idx = TestIndex::build(&[&file]);
+    let q = idx
+        .query("ما هو اسم قاطع عهد البوذيساتفا؟", &[])
+        .query_lang
+        .expect("identified");
+    assert_eq!((q.lang.as_str(), q.by), ("ar", QueryLangBy::Detected));
+}
