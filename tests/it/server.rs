@@ -850,6 +850,8 @@ fn browser_shows_highlighted_hits_facets_and_the_timeline() {
         "{dom}"
     );
     assert!(dom.contains("2 passages match (showing 1–2)"), "{dom}");
+    // A language given is no news; one gazette chose is said.
+    assert!(!dom.contains("read as"), "{dom}");
     // Facet counts (the lang facet ignores lang=es), as links that filter.
     for (facet, value, n) in [
         ("lang", "en", 5),
@@ -892,4 +894,10 @@ fn browser_shows_highlighted_hits_facets_and_the_timeline() {
     );
     assert!(!dom.contains("<script>alert"), "{dom}");
     assert!(!dom.contains("<b>Bold"), "{dom}");
+
+    // A sentence's language, identified, is said after the count.
+    let q = "La+lluvia+inund%C3%B3+Valencia+el+lunes+por+la+noche";
+    let dom = rendered(&browser, &format!("{}/?q={q}", server.base));
+    assert!(dom.contains("7 passages match (showing 1–7)"), "{dom}");
+    assert!(dom.contains(" ms, read as es"), "{dom}");
 }
