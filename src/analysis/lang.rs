@@ -27,15 +27,21 @@ pub fn detect(text: &str) -> Option<Detected> {
 
 /// Fewest passages a language of an index needs to count among the
 /// languages a query is identified among (by whatlang's allowlist,
-/// [`detector_for`], or by the index's grams): 100, or 1% of the largest
-/// language's `largest` passages when that is fewer (a small index keeps
-/// its small languages). An index built without `lang` holds a few
+/// [`detector_for`], or by the index's grams): 100, or 1% of `largest`
+/// (the passages of the largest language the caller weighs: any, for the
+/// allowlist; one with grams, for the grams) when that is fewer (a small
+/// index keeps its small languages). An index built without `lang` holds a few
 /// records that whatlang put in a neighbour of their language (Persian
 /// for Arabic, Esperanto, Estonian …), which would otherwise make a query
 /// unsure between the two, or win its grams' smoothing.
 pub fn min_passages(largest: u64) -> u64 {
     const MIN: u64 = 100;
     MIN.min(largest.div_ceil(100))
+}
+
+/// Whether whatlang has a model of the language `code`.
+pub fn whatlang_knows(code: &str) -> bool {
+    Lang::all().iter().any(|l| iso639_1(*l) == code)
 }
 
 /// A whatlang detector that chooses only among `codes` (the languages of

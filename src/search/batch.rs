@@ -463,6 +463,29 @@ fn write_in_order(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_answer_line_without_query_lang_reads_as_null() {
+        // Lines written before `query_lang` existed; then with it.
+        let old =
+            r#"{"id": 3, "query": "x", "total": 0, "took_ms": 0.1, "warnings": [], "hits": []}"#;
+        let answer: BatchAnswer = serde_json::from_str(old).unwrap();
+        assert_eq!(answer.response.query_lang, None);
+        let new = r#"{"id": "q", "query": "x", "total": 0, "took_ms": 0.1, "warnings": [], "hits": [], "query_lang": {"lang": "sw", "by": "grams"}}"#;
+        let answer: BatchAnswer = serde_json::from_str(new).unwrap();
+        let q = answer.response.query_lang.clone().unwrap();
+        assert_eq!(
+            (q.lang.as_str(), q.by),
+            ("sw", crate::search::QueryLangBy::Grams)
+        );
+        // And back: always written, null when none.
+        let line = serde_json::to_string(&answer).unwrap();
+        assert!(
+            line.ends_with(r#""query_lang":{"lang":"sw","by":"grams"}}"#),
+            "{line}"
+        );
+    }
+
     use super::*;
 
     fn opts(input: InputFormat) -> BatchOptions {

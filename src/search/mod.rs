@@ -245,10 +245,13 @@ impl Engine {
         // A query is detected among the languages the index holds enough
         // of: not among the few records whatlang put in a neighbour of
         // their language (an index built without `lang`), which would
-        // make it unsure between the two.
+        // make it unsure between the two. A language whatlang does not
+        // know stays, however small: with it there is no allowlist (its
+        // queries would be forced into a known language, and never named
+        // by their grams).
         let floor = lang::min_passages(codes.values().copied().max().unwrap_or(0));
         let mut detect_among: Vec<&'static str> = (codes.iter())
-            .filter(|(_, n)| **n >= floor)
+            .filter(|(c, n)| **n >= floor || !lang::whatlang_knows(c))
             .filter_map(|(c, _)| lang::analyzed(c))
             .collect();
         detect_among.sort_unstable();
@@ -495,9 +498,11 @@ impl Engine {
     }
 
     /// Stem languages for a query without `--lang`: the query's own language
-    /// when the detector is confident about it (questions, sentences), else
-    /// every stemmed language in the index (single words are ambiguous);
-    /// and whether the language was detected.
+    /// when the detector is confident about it (questions, sentences) or,
+    /// for a language it does not know, the index's grams name it
+    /// ([`querylang::by_grams`]), else every stemmed language in the index
+    /// (single words are ambiguous); and the language chosen, and how
+    /// (`None`: every language).
     fn query_stem_langs(&self, query: &str) -> (Vec<&'static str>, Option<QueryLang>) {
         let chosen = |l: &str, by| QueryLang {
             lang: l.to_string(),

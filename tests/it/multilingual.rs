@@ -535,3 +535,33 @@ fn a_stray_record_does_not_make_a_query_unsure_of_its_language() {
         .expect("identified");
     assert_eq!((q.lang.as_str(), q.by), ("ar", QueryLangBy::Detected));
 }
+
+/// A language whatlang does not know counts however few passages it has:
+/// with one Somali record beside many English and French ones, whatlang
+/// gets no allowlist of English and French (it would force the Somali
+/// query into one of them), and the grams name it. The records are made
+/// up.
+#[test]
+fn a_small_language_whatlang_does_not_know_is_still_named_by_its_grams() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("records.jsonl");
+    let mut lines = Vec::new();
+    for i in 0..150 {
+        let en = format!("News item {i} about the weather in the city today");
+        let fr = format!("Nouvelle numéro {i} sur la météo de la ville aujourd'hui");
+        lines.push(serde_json::json!({"id": format!("en{i}"), "lang": "en", "body": en}));
+        lines.push(serde_json::json!({"id": format!("fr{i}"), "lang": "fr", "body": fr}));
+    }
+    let so = "Dowladda ayaa sheegtay in roobab culus ay ku dhufteen magaalada caasimadda.";
+    lines.push(serde_json::json!({"id": "so0", "lang": "so", "body": so}));
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&file, text.join("\n")).unwrap();
+    let idx = TestIndex::build(&[&file]);
+    let resp = idx.query(
+        "Dowladda ayaa sheegtay in roobab culus ay ku dhufteen magaalada",
+        &[],
+    );
+    let q = resp.query_lang.clone().expect("named");
+    assert_eq!((q.lang.as_str(), q.by), ("so", QueryLangBy::Grams));
+    assert_eq!(ids(&resp)[0], "so0#0");
+}
