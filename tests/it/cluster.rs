@@ -297,6 +297,8 @@ fn cluster_answers_gazette_hits_survives_its_leader_and_syncs() {
         let local = index.query(q, &local_args);
         let remote = engine_query(&hosts, q, args);
         assert_same_hits(&local, &remote, &what);
+        // The language the words were read in: given, or none for a word.
+        assert_eq!(remote.query_lang, local.query_lang, "{what}");
         if remote.total <= 10 {
             assert_eq!(passage_ids(&remote), passage_ids(&local), "{what}");
         }
