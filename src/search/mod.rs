@@ -109,7 +109,7 @@ impl Search for Engine {
 const MIN_WORDS_AMONG: usize = 4;
 
 /// Words a query needs before its language is named by the index's grams
-/// ([`querylang::by_grams`], which also wants 8 grams: a single word is
+/// ([`querylang::by_grams`], which also wants 6 grams: a single word is
 /// ambiguous, and its stems are wanted in every language). The first two
 /// or three words of each ir-news-headlines headline as queries, one
 /// index, records with `lang` / without: nDCG@10 0.5830 / 0.5754 (three

@@ -21,9 +21,16 @@ use crate::analysis::{Analyzer, GRAM_SEP, WordKind, gram_size, tokenizer};
 use crate::schema::Fields;
 use crate::search::terms;
 
-/// Fewest distinct grams a query needs to be identified by them; every
-/// language is first scored on about this many of them.
-const MIN_GRAMS: usize = 8;
+/// Fewest distinct grams a query needs to be identified by them. The
+/// first two words of each ir-news-headlines headline as queries, one
+/// index with `lang` / without: nDCG@10 0.4668 / 0.4621 with 8, 0.4691 /
+/// 0.4637 with 6, 0.4701 / 0.4644 with 4; three words and whole
+/// headlines, and XQuAD-R, the same within 0.0007.
+const MIN_GRAMS: usize = 6;
+
+/// Grams every language is first scored on (about this many, evenly
+/// spread).
+const SAMPLE_GRAMS: usize = 8;
 
 /// Most grams (and words) a language is scored on, evenly spread over
 /// the query's: a pasted article asks no more of the dictionaries than a
@@ -145,7 +152,7 @@ pub(crate) fn by_grams(
         }
         Some((sum / n as f64, found as f64 / n as f64))
     };
-    // Every language on a sample of about MIN_GRAMS grams, then the
+    // Every language on a sample of about SAMPLE_GRAMS grams, then the
     // SHORTLIST best on all of them (at most MAX_GRAMS).
     let mut sampled: Vec<(f64, usize)> = Vec::with_capacity(langs.len());
     for (i, &(lang, n, passages)) in langs.iter().enumerate() {
@@ -153,7 +160,7 @@ pub(crate) fn by_grams(
         if grams.len() < MIN_GRAMS {
             continue;
         }
-        let step = grams.len() / MIN_GRAMS;
+        let step = (grams.len() / SAMPLE_GRAMS).max(1);
         sampled.push((score(lang, passages, &mut grams.iter().step_by(step))?.0, i));
     }
     sampled.sort_by(|a, b| b.0.total_cmp(&a.0));
