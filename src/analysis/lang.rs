@@ -58,9 +58,7 @@ pub fn detector_for(codes: &[&str]) -> Option<whatlang::Detector> {
         .copied()
         .filter(|l| codes.contains(&iso639_1(*l)))
         .collect();
-    let all_known = codes
-        .iter()
-        .all(|c| langs.iter().any(|l| iso639_1(*l) == *c));
+    let all_known = codes.iter().all(|c| whatlang_knows(c));
     (langs.len() >= 2 && all_known).then(|| whatlang::Detector::with_allowlist(langs))
 }
 

@@ -16,7 +16,7 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::{AggregationResult, BucketResult};
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard, Key};
 
-use super::{Engine, Request, Response};
+use super::{Engine, QueryLang, Request, Response};
 use crate::error::{Error, Result};
 use crate::model::Day;
 
@@ -151,7 +151,8 @@ impl Engine {
         let started = Instant::now();
         let (mut resp, phrases_as_words) = self.search_phrases(req)?;
         if !facets.is_empty() {
-            resp.facets = Some(self.facets_of(req, facets, phrases_as_words)?);
+            let searched = (resp.query_lang.clone(), phrases_as_words);
+            resp.facets = Some(self.facets_of(req, facets, Some(searched))?);
             resp.took_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0;
         }
         Ok(resp)
@@ -160,12 +161,20 @@ impl Engine {
     /// Counts `which` facets over every passage matching `req` (its limit,
     /// offset and `per_article` play no part), each without its own filter.
     pub fn facets(&self, req: &Request, which: &[Facet]) -> Result<Facets> {
-        self.facets_of(req, which, false)
+        self.facets_of(req, which, None)
     }
 
-    /// [`Engine::facets`], with the query's phrases searched as words when
-    /// the search did so (nothing had them).
-    fn facets_of(&self, req: &Request, which: &[Facet], phrases_as_words: bool) -> Result<Facets> {
+    /// [`Engine::facets`] after the search of `req`: `searched` is the
+    /// language its words were read in (not identified again for a group
+    /// that keeps the request's language) and whether its phrases were
+    /// searched as words (nothing had them).
+    fn facets_of(
+        &self,
+        req: &Request,
+        which: &[Facet],
+        searched: Option<(Option<QueryLang>, bool)>,
+    ) -> Result<Facets> {
+        let phrases_as_words = searched.as_ref().is_some_and(|s| s.1);
         let mut groups: Vec<(Request, Vec<Facet>)> = Vec::new();
         for &facet in which {
             let r = facet.without_own_filter(req);
@@ -177,7 +186,11 @@ impl Engine {
         let searchers = self.searchers();
         let mut out = Facets::default();
         for (r, group) in groups {
-            let (compiled, _) = self.compile(&r, phrases_as_words)?;
+            let query_lang = match &searched {
+                Some((q, _)) if r.lang == req.lang => q.clone(),
+                _ => self.query_lang(&r)?,
+            };
+            let compiled = self.compile(&r, &query_lang, phrases_as_words);
             let query = self.with_filters(compiled.query, &r)?;
             let request: serde_json::Map<String, serde_json::Value> = group
                 .iter()

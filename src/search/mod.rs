@@ -328,7 +328,8 @@ impl Engine {
     /// words (nothing had them).
     pub(crate) fn search_phrases(&self, req: &Request) -> Result<(Response, bool)> {
         let started = Instant::now();
-        let (mut compiled, query_lang) = self.compile(req, false)?;
+        let query_lang = self.query_lang(req)?;
+        let mut compiled = self.compile(req, &query_lang, false);
         if let Some(w) = self.absent_language(req) {
             // Nothing can match: no search, and no phrase searched again
             // as words (whose warning would give the wrong reason).
@@ -361,7 +362,7 @@ impl Engine {
             // No passage has the phrase (a pasted headline quoting someone
             // loosely, a misremembered quote): search its words, and say so.
             let phrases = std::mem::take(&mut compiled.phrases);
-            compiled = self.compile(req, true)?.0;
+            compiled = self.compile(req, &query_lang, true);
             query = self.with_filters(compiled.query, req)?;
             stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
             (hits, total) = self.top(&searchers, stats.as_ref(), &*query, req)?;
@@ -435,36 +436,48 @@ impl Engine {
         Ok((resp, relaxed))
     }
 
-    /// The query text compiled for the request's language (or the query's).
+    /// The language the request's words are read in: given, else the
+    /// query's own when it can be told ([`Engine::identify`]); `None`:
+    /// every language of the index.
+    fn query_lang(&self, req: &Request) -> Result<Option<QueryLang>> {
+        Ok(match &req.lang {
+            Some(l) => Some(QueryLang {
+                lang: lang::normalize(l)
+                    .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?,
+                by: QueryLangBy::Given,
+            }),
+            None => self.identify(&req.query),
+        })
+    }
+
+    /// The query text compiled in `query_lang` ([`Engine::query_lang`]; its
+    /// stems, or every stemmed language's when `None`).
     /// `phrases_as_words`: see [`Compiler::phrases_as_words`].
     fn compile(
         &self,
         req: &Request,
+        query_lang: &Option<QueryLang>,
         phrases_as_words: bool,
-    ) -> Result<(query::Compiled, Option<QueryLang>)> {
-        let f = &self.index().fields;
-        let (langs, query_lang) = match &req.lang {
-            Some(l) => {
-                let code = lang::normalize(l)
-                    .ok_or_else(|| Error::Invalid(format!("invalid language {l:?}")))?;
-                let given = QueryLang {
-                    lang: code.clone(),
-                    by: QueryLangBy::Given,
-                };
-                (lang::analyzed(&code).into_iter().collect(), Some(given))
-            }
-            None => self.query_stem_langs(&req.query),
+    ) -> query::Compiled {
+        let langs: Vec<&'static str> = match query_lang {
+            Some(q) if q.by == QueryLangBy::Given => lang::analyzed(&q.lang).into_iter().collect(),
+            // Identified among the index's own.
+            Some(q) => (self.stem_langs.iter())
+                .filter(|l| **l == q.lang)
+                .copied()
+                .collect(),
+            None => self.stem_langs.clone(),
         };
         let detected = query_lang
             .as_ref()
             .is_some_and(|q| q.by != QueryLangBy::Given);
-        let compiler = Compiler::new(f, langs).detected(detected);
+        let compiler = Compiler::new(&self.index().fields, langs).detected(detected);
         let compiler = if phrases_as_words {
             compiler.phrases_as_words()
         } else {
             compiler
         };
-        Ok((compiler.compile(&req.query), query_lang))
+        compiler.compile(&req.query)
     }
 
     /// A warning when the request's language filter names a language no
@@ -497,20 +510,19 @@ impl Engine {
         })
     }
 
-    /// Stem languages for a query without `--lang`: the query's own language
-    /// when the detector is confident about it (questions, sentences) or,
-    /// for a language it does not know, the index's grams name it
-    /// ([`querylang::by_grams`]), else every stemmed language in the index
-    /// (single words are ambiguous); and the language chosen, and how
-    /// (`None`: every language).
-    fn query_stem_langs(&self, query: &str) -> (Vec<&'static str>, Option<QueryLang>) {
+    /// The language of a query without `--lang`, among the index's stemmed
+    /// languages: the query's own when the detector is confident about it
+    /// (questions, sentences) or, for a language it does not know, the
+    /// index's grams name it ([`querylang::by_grams`]); `None` otherwise
+    /// (single words are ambiguous: every stemmed language of the index).
+    fn identify(&self, query: &str) -> Option<QueryLang> {
         let chosen = |l: &str, by| QueryLang {
             lang: l.to_string(),
             by,
         };
         if self.stem_langs.len() <= 1 {
             // Detection could only pick what the fallback gives anyway.
-            return (self.stem_langs.clone(), None);
+            return None;
         }
         // Among the index's languages only for a query of a few words:
         // with fewer candidates whatlang calls even one word "reliable"
@@ -525,7 +537,7 @@ impl Engine {
         if let Some(d) = detected.as_ref().filter(|d| d.reliable)
             && let Some(l) = self.stem_langs.iter().find(|l| **l == d.lang)
         {
-            return (vec![*l], Some(chosen(l, QueryLangBy::Detected)));
+            return Some(chosen(l, QueryLangBy::Detected));
         }
         // A language whatlang does not know (or was unsure of), by the
         // index's grams; not when its guess is one of the index's
@@ -542,9 +554,9 @@ impl Engine {
                 &self.stem_langs,
             )
         {
-            return (vec![l], Some(chosen(l, QueryLangBy::Grams)));
+            return Some(chosen(l, QueryLangBy::Grams));
         }
-        (self.stem_langs.clone(), None)
+        None
     }
 
     fn with_filters(&self, main: Box<dyn Query>, req: &Request) -> Result<Box<dyn Query>> {

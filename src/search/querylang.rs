@@ -206,6 +206,21 @@ mod tests {
     use super::*;
     use crate::index::writer::{self, IndexOptions};
 
+    /// An index of JSON Lines `lines`, in a folder that lives as long as
+    /// the first value.
+    fn index_of(lines: &[String]) -> (tempfile::TempDir, crate::index::GazetteIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("records.jsonl");
+        std::fs::write(&file, lines.join("\n")).unwrap();
+        let idx = crate::index::open_or_create(&dir.path().join("index")).unwrap();
+        let opts = IndexOptions {
+            paths: vec![file],
+            ..IndexOptions::default()
+        };
+        writer::run(&idx, &opts, |_| {}).unwrap();
+        (dir, idx)
+    }
+
     /// Names the language of each query among an index of a few passages
     /// in Swahili and Nigerian Pidgin (unknown to whatlang), English and
     /// German.
@@ -265,20 +280,12 @@ mod tests {
                 "Viele Menschen wurden in den Trümmern eingestürzter Gebäude verschüttet.",
             ),
         ];
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("records.jsonl");
         let lines: Vec<String> = (records.iter().enumerate())
             .map(|(i, (lang, body))| {
                 serde_json::json!({"id": format!("r{i}"), "lang": lang, "body": body}).to_string()
             })
             .collect();
-        std::fs::write(&file, lines.join("\n")).unwrap();
-        let idx = crate::index::open_or_create(&dir.path().join("index")).unwrap();
-        let opts = IndexOptions {
-            paths: vec![file],
-            ..IndexOptions::default()
-        };
-        writer::run(&idx, &opts, |_| {}).unwrap();
+        let (_dir, idx) = index_of(&lines);
         let searcher = idx.index.reader().unwrap().searcher();
         let named = |query: &str| {
             by_grams(
@@ -318,15 +325,7 @@ mod tests {
         let sw = "Watu wengi walikwama katika vifusi vya majengo yaliyoanguka.";
         lines.push(serde_json::json!({"id": "s", "lang": "sw", "body": sw}).to_string());
         lines.push(serde_json::json!({"id": "e", "lang": "eo", "body": "Saluton."}).to_string());
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("records.jsonl");
-        std::fs::write(&file, lines.join("\n")).unwrap();
-        let idx = crate::index::open_or_create(&dir.path().join("index")).unwrap();
-        let opts = IndexOptions {
-            paths: vec![file],
-            ..IndexOptions::default()
-        };
-        writer::run(&idx, &opts, |_| {}).unwrap();
+        let (_dir, idx) = index_of(&lines);
         let searcher = idx.index.reader().unwrap().searcher();
         let query = "watu walikwama katika vifusi vya majengo";
         let named = |candidates: &[&'static str]| {

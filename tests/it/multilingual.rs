@@ -515,8 +515,6 @@ fn yoruba_and_igbo_without_lang_are_named_by_their_letters() {
 /// DeepMind, CC BY-SA 4.0); the records are made up.
 #[test]
 fn a_stray_record_does_not_make_a_query_unsure_of_its_language() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("records.jsonl");
     let mut lines = Vec::new();
     for i in 0..120 {
         let ar = format!("خبر رقم {i} عن الطقس في المدينة اليوم");
@@ -525,9 +523,7 @@ fn a_stray_record_does_not_make_a_query_unsure_of_its_language() {
         lines.push(serde_json::json!({"id": format!("en{i}"), "lang": "en", "body": en}));
     }
     lines.push(serde_json::json!({"id": "fa0", "lang": "fa", "body": "یک خبر کوتاه"}));
-    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    std::fs::write(&file, text.join("\n")).unwrap();
-    let idx = TestIndex::build(&[&file]);
+    let (_dir, idx) = index_of_records(&lines);
     let q = idx
         .query("ما هو اسم قاطع عهد البوذيساتفا؟", &[])
         .query_lang
@@ -542,8 +538,6 @@ fn a_stray_record_does_not_make_a_query_unsure_of_its_language() {
 /// up.
 #[test]
 fn a_small_language_whatlang_does_not_know_is_still_named_by_its_grams() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("records.jsonl");
     let mut lines = Vec::new();
     for i in 0..150 {
         let en = format!("News item {i} about the weather in the city today");
@@ -553,9 +547,7 @@ fn a_small_language_whatlang_does_not_know_is_still_named_by_its_grams() {
     }
     let so = "Dowladda ayaa sheegtay in roobab culus ay ku dhufteen magaalada caasimadda.";
     lines.push(serde_json::json!({"id": "so0", "lang": "so", "body": so}));
-    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    std::fs::write(&file, text.join("\n")).unwrap();
-    let idx = TestIndex::build(&[&file]);
+    let (_dir, idx) = index_of_records(&lines);
     let resp = idx.query(
         "Dowladda ayaa sheegtay in roobab culus ay ku dhufteen magaalada",
         &[],
@@ -563,4 +555,15 @@ fn a_small_language_whatlang_does_not_know_is_still_named_by_its_grams() {
     let q = resp.query_lang.clone().expect("named");
     assert_eq!((q.lang.as_str(), q.by), ("so", QueryLangBy::Grams));
     assert_eq!(ids(&resp)[0], "so0#0");
+}
+
+/// An index of `records` (written as JSON Lines in a folder that lives as
+/// long as the first value).
+fn index_of_records(records: &[serde_json::Value]) -> (tempfile::TempDir, TestIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("records.jsonl");
+    let text: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+    std::fs::write(&file, text.join("\n")).unwrap();
+    let idx = TestIndex::build(&[&file]);
+    (dir, idx)
 }
