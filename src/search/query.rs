@@ -77,9 +77,20 @@ pub fn trigram_weight() -> f32 {
     *W.get_or_init(|| env_param("GAZETTE_TRIGRAM_WEIGHT", TRIGRAM_WEIGHT))
 }
 
+/// Weight of each trigram term of a word in another script in the text
+/// of a language whose own script is cut into trigrams
+/// ([`crate::analysis::SCRIPT_TRIGRAM_LANGUAGES`], Thai): a trigram of
+/// the script's own weighs 1 (it is a body term), and so does each of
+/// theirs. Thai nDCG@10 on ir-news-headlines / XQuAD-R paragraphs /
+/// sentences, one index each: 0.9056 / 0.9695 / 0.8254 at 0.3, 0.9058 /
+/// 0.9700 / 0.8269 at 0.5, 0.9058 / 0.9718 / 0.8294 at 1.0.
+pub const SCRIPT_TRIGRAM_WEIGHT: f32 = 1.0;
+
 /// Weight of each gram term of a word in `lang`.
 fn gram_weight(lang: &str) -> f32 {
-    if crate::analysis::gram_size(lang) == Some(2) {
+    if crate::analysis::SCRIPT_TRIGRAM_LANGUAGES.contains(&lang) {
+        SCRIPT_TRIGRAM_WEIGHT
+    } else if crate::analysis::gram_size(lang) == Some(2) {
         BIGRAM_WEIGHT
     } else {
         trigram_weight()

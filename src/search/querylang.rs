@@ -17,7 +17,9 @@
 
 use tantivy::{Searcher, Term};
 
-use crate::analysis::{Analyzer, GRAM_SEP, WordKind, gram_size, tokenizer};
+use crate::analysis::{
+    Analyzer, GRAM_SEP, SCRIPT_TRIGRAM_LANGUAGES, WordKind, gram_size, tokenizer,
+};
 use crate::schema::Fields;
 use crate::search::terms;
 
@@ -86,6 +88,11 @@ pub(crate) fn by_grams(
     let mut held: Vec<(&'static str, u8, u64)> = Vec::new();
     for &lang in candidates {
         let Some(n) = gram_size(lang) else { continue };
+        // Thai's grams are those of its foreign words (Latin names): they
+        // say nothing of a query's language, which its script tells.
+        if SCRIPT_TRIGRAM_LANGUAGES.contains(&lang) {
+            continue;
+        }
         let passages = count(&Term::from_field_text(fields.lang, lang)).ok()?;
         if passages > 0 {
             held.push((lang, n, passages));

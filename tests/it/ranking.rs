@@ -127,6 +127,25 @@ fn a_language_without_a_stemmer_matches_by_trigrams() {
 }
 
 #[test]
+fn a_latin_name_in_thai_text_weighs_as_its_trigrams() {
+    // Thai text is cut into character trigrams: `ต้องการ` (to want) is five
+    // terms. The Latin name beside it is a word, and its trigrams too, so
+    // that it weighs as much as a Thai word of its length: the record that
+    // names the pitcher comes before the one that only wants something.
+    let idx = index_of(&[
+        r#"{"id": "wants", "lang": "th", "body": "ทุกคนต้องการฝนในฤดูร้อน"}"#,
+        r#"{"id": "pitcher", "lang": "th", "body": "Scherzer ขว้างลูกได้ดีเมื่อคืนนี้"}"#,
+    ]);
+    let resp = idx.query("Scherzer ต้องการ", &["--lang", "th"]);
+    assert_eq!(doc_ids(&resp), ["pitcher", "wants"]);
+    assert_eq!(crate::common::marked(&resp.hits[0]), ["Scherzer"]);
+    // Its trigrams match another form of the name, and highlight it.
+    let resp = idx.query("Scherzers", &["--lang", "th"]);
+    assert_eq!(doc_ids(&resp), ["pitcher"]);
+    assert_eq!(crate::common::marked(&resp.hits[0]), ["Scherzer"]);
+}
+
+#[test]
 fn korean_words_match_and_highlight_by_their_syllable_bigrams() {
     // `정부` (government) with its particles: `정부가`, `정부는`; and in
     // `행정부` (the executive). Korean words index syllable bigrams.
