@@ -118,8 +118,10 @@ struct QueryGrams<'a> {
     n: u8,
     /// Each query word's grams (without the language).
     words: Vec<Vec<&'a str>>,
-    /// All of them.
-    all: rustc_hash::FxHashSet<&'a str>,
+    /// Each distinct gram of them, with its number in `owners`.
+    ids: rustc_hash::FxHashMap<&'a str, usize>,
+    /// Per distinct gram: the query words (indexes in `words`) that have it.
+    owners: Vec<Vec<usize>>,
 }
 
 impl<'a> QueryGrams<'a> {
@@ -141,8 +143,23 @@ impl<'a> QueryGrams<'a> {
             })
             .filter(|q| q.len() >= fewest)
             .collect();
-        let all = words.iter().flatten().copied().collect();
-        (!words.is_empty()).then_some(QueryGrams { n, words, all })
+        let mut ids = rustc_hash::FxHashMap::default();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        for (w, q) in words.iter().enumerate() {
+            for g in q {
+                let id = *ids.entry(*g).or_insert_with(|| {
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                owners[id].push(w);
+            }
+        }
+        (!words.is_empty()).then_some(QueryGrams {
+            n,
+            words,
+            ids,
+            owners,
+        })
     }
 
     /// Whether a word shares half of some query word's grams: two
@@ -170,11 +187,13 @@ impl<'a> QueryGrams<'a> {
         if folded.len() < 4 || folded.chars().nth(3).is_none() {
             return false;
         }
-        // Any trigram of the word among the query's (most words: none)?
-        // The last four char boundaries, in a ring: boundary n at n % 4.
+        // The word's trigrams that are the query's, each once (most
+        // words: none). A query gram (three chars) is in the word exactly
+        // when it is one of these windows. The last four char boundaries,
+        // in a ring: boundary n at n % 4.
+        let mut found: Vec<usize> = Vec::new();
         let mut ring = [0usize; 4];
         let mut n = 0;
-        let mut any = false;
         for b in folded
             .char_indices()
             .map(|(i, _)| i)
@@ -183,18 +202,24 @@ impl<'a> QueryGrams<'a> {
         {
             n += 1;
             ring[n % 4] = b;
-            if n >= 3 && self.all.contains(&folded[ring[(n + 1) % 4]..b]) {
-                any = true;
-                break;
+            if n >= 3
+                && let Some(&id) = self.ids.get(&folded[ring[(n + 1) % 4]..b])
+                && !found.contains(&id)
+            {
+                found.push(id);
             }
         }
-        if !any {
+        if found.is_empty() {
             return false;
         }
-        self.words.iter().any(|q| {
-            let shared = q.iter().filter(|g| folded.contains(*g)).count();
-            shared >= 2 && 2 * shared >= q.len()
-        })
+        // Each query word's grams in the word.
+        let mut shared = vec![0usize; self.words.len()];
+        for id in found {
+            for &w in &self.owners[id] {
+                shared[w] += 1;
+            }
+        }
+        (self.words.iter().zip(shared)).any(|(q, shared)| shared >= 2 && 2 * shared >= q.len())
     }
 }
 
@@ -333,6 +358,27 @@ mod tests {
         let text = "Watoto na toto mto photo mtoto.";
         assert_eq!(marked(text, "sw", &s), ["Watoto", "toto", "mtoto"]);
         assert_eq!(marked("photo watoto", "en", &s), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_words_grams_count_once_and_for_every_query_word_that_has_them() {
+        // `anaxyz` has four trigrams; `anabana` holds one of them, `ana`,
+        // twice: one of four, not half (counted twice, it would be);
+        // `banana` holds `ana` and `nan`, of `ananas`'s three.
+        let sw = Analyzer::for_lang(Some("sw"));
+        let mut s = spec(&[], &[]);
+        s.grams = vec![sw.trigram_terms("anaxyz")];
+        assert_eq!(s.grams[0].len(), 4, "{:?}", s.grams);
+        assert_eq!(marked("anabana anaxy", "sw", &s), ["anaxy"]);
+        s.grams = vec![sw.trigram_terms("ananas")];
+        assert_eq!(marked("banana", "sw", &s), ["banana"]);
+        // A gram of two query words counts for each: `kitabu` shares
+        // `kit` and `ita` with `kitanda` (two of its five: not half)
+        // and `kit`, `ita` with `kita` (two of its two).
+        s.grams = vec![sw.trigram_terms("kitanda"), sw.trigram_terms("kita")];
+        assert_eq!(marked("kitabu", "sw", &s), ["kitabu"]);
+        s.grams = vec![sw.trigram_terms("kitanda")];
+        assert_eq!(marked("kitabu", "sw", &s), Vec::<String>::new());
     }
 
     #[test]
