@@ -25,6 +25,57 @@ pub struct Analyzed {
     ends: Vec<(usize, usize)>,
     /// The analyzer of the passage's language, for its words' grams.
     analyzer: Analyzer,
+    /// In a language with trigrams, the trigrams of the tokens' folded
+    /// forms (of four chars or more), each token's in a range of its own
+    /// ([`AnalyzedToken::windows`]): hashed once per passage, not per
+    /// query that hits it.
+    windows: Vec<Window>,
+}
+
+/// A trigram of a token's folded form: its hash ([`window_hash`]) and
+/// its byte range in the folded form.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    hash: u64,
+    start: u16,
+    end: u16,
+}
+
+/// The hash of a trigram, as [`Analyzed`] keeps it and [`QueryGrams`]
+/// looks it up.
+fn window_hash(gram: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(gram.as_bytes())
+}
+
+/// The trigrams of `folded` (three chars each, in order, repeats kept)
+/// into `out`; none for a word of fewer than four chars (two trigrams,
+/// the fewest a word matches by, need four), nor for one too long for
+/// the ranges (a token is at most [`tokenizer::MAX_TOKEN_BYTES`] bytes,
+/// and folding seldom lengthens it).
+fn push_windows(folded: &str, out: &mut Vec<Window>) {
+    if folded.len() < 4 || folded.len() > usize::from(u16::MAX) || folded.chars().nth(3).is_none() {
+        return;
+    }
+    // The last four char boundaries, in a ring: boundary n at n % 4.
+    let mut ring = [0usize; 4];
+    let mut n = 0;
+    for b in folded
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(1)
+        .chain([folded.len()])
+    {
+        n += 1;
+        ring[n % 4] = b;
+        if n >= 3 {
+            let start = ring[(n + 1) % 4];
+            out.push(Window {
+                hash: window_hash(&folded[start..b]),
+                start: start as u16,
+                end: b as u16,
+            });
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -35,6 +86,8 @@ struct AnalyzedToken {
     folded: Box<str>,
     /// The `lang:stem` term, for words of a language with a stemmer.
     stem: Option<Box<str>>,
+    /// Its trigrams: a range of [`Analyzed::windows`].
+    windows: (u32, u32),
 }
 
 /// Analyzes `text` (in language `lang`) for [`highlight_analyzed`].
@@ -49,16 +102,25 @@ pub fn analyze(text: &str, lang: &str) -> Analyzed {
             _ => ends.push((t.position, t.end)),
         }
     }
+    let trigrams = analyzer.lang().and_then(gram_size) == Some(3);
+    let mut windows: Vec<Window> = Vec::new();
     let tokens = raw
         .iter()
         .filter_map(|t| {
             let (has_folded, has_stem) = analyzer.terms_into(text, t, &mut folded, &mut stem);
-            has_folded.then(|| AnalyzedToken {
-                start: t.start,
-                end: t.end,
-                position: t.position,
-                folded: folded.as_str().into(),
-                stem: has_stem.then(|| stem.as_str().into()),
+            has_folded.then(|| {
+                let from = windows.len() as u32;
+                if trigrams {
+                    push_windows(&folded, &mut windows);
+                }
+                AnalyzedToken {
+                    start: t.start,
+                    end: t.end,
+                    position: t.position,
+                    folded: folded.as_str().into(),
+                    stem: has_stem.then(|| stem.as_str().into()),
+                    windows: (from, windows.len() as u32),
+                }
             })
         })
         .collect();
@@ -66,22 +128,79 @@ pub fn analyze(text: &str, lang: &str) -> Analyzed {
         tokens,
         ends,
         analyzer,
+        windows,
     }
 }
 
 /// [`highlight`] of a passage analyzed beforehand: the same spans.
 pub fn highlight_analyzed(text: &str, analyzed: &Analyzed, spec: &HighlightSpec) -> Vec<Span> {
-    if spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty() {
-        return Vec::new();
+    Highlighter::new(spec).spans(text, analyzed)
+}
+
+/// Highlights the hits of one query: what the query gives in a passage's
+/// language (its words' grams there, by hash) is made once per language,
+/// not once per hit (for a query of ten words, most of the cost of
+/// highlighting a sentence).
+pub struct Highlighter<'a> {
+    spec: &'a HighlightSpec,
+    /// Per passage language met so far: the query's grams in it.
+    grams: std::cell::RefCell<Vec<(Option<&'static str>, Option<QueryGrams<'a>>)>>,
+}
+
+impl<'a> Highlighter<'a> {
+    /// A highlighter of `spec`'s matches.
+    pub fn new(spec: &'a HighlightSpec) -> Highlighter<'a> {
+        Highlighter {
+            spec,
+            grams: Default::default(),
+        }
     }
+
+    /// The spans of `text`, a passage in language `lang` ([`highlight`]).
+    pub fn spans_of(&self, text: &str, lang: &str) -> Vec<Span> {
+        let spec = self.spec;
+        if spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty() {
+            return Vec::new();
+        }
+        self.spans(text, &analyze(text, lang))
+    }
+
+    /// The spans of `text`, analyzed as `analyzed` ([`highlight_analyzed`]).
+    pub fn spans(&self, text: &str, analyzed: &Analyzed) -> Vec<Span> {
+        let spec = self.spec;
+        if spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty() {
+            return Vec::new();
+        }
+        let lang = analyzed.analyzer.lang();
+        let mut by_lang = self.grams.borrow_mut();
+        let at = match by_lang.iter().position(|(l, _)| *l == lang) {
+            Some(at) => at,
+            None => {
+                by_lang.push((lang, QueryGrams::new(spec, analyzed.analyzer)));
+                by_lang.len() - 1
+            }
+        };
+        spans_with(text, analyzed, spec, by_lang[at].1.as_ref())
+    }
+}
+
+/// [`Highlighter::spans`] with the query's grams in the passage's
+/// language.
+fn spans_with(
+    text: &str,
+    analyzed: &Analyzed,
+    spec: &HighlightSpec,
+    grams: Option<&QueryGrams>,
+) -> Vec<Span> {
     let mut ranges: Vec<(usize, usize)> = Vec::new();
-    let grams = QueryGrams::new(spec, analyzed.analyzer);
     for t in &analyzed.tokens {
         if spec.terms.contains(&*t.folded)
             || t.stem.as_deref().is_some_and(|s| spec.terms.contains(s))
-            || grams
-                .as_ref()
-                .is_some_and(|g| g.matches(&t.folded, &text[t.start..t.end]))
+            || grams.is_some_and(|g| {
+                let (from, to) = t.windows;
+                let windows = &analyzed.windows[from as usize..to as usize];
+                g.matches(&t.folded, &text[t.start..t.end], windows)
+            })
         {
             ranges.push((t.start, t.end));
         }
@@ -118,10 +237,18 @@ struct QueryGrams<'a> {
     n: u8,
     /// Each query word's grams (without the language).
     words: Vec<Vec<&'a str>>,
-    /// Each distinct gram of them, with its number in `owners`.
-    ids: rustc_hash::FxHashMap<&'a str, usize>,
-    /// Per distinct gram: the query words (indexes in `words`) that have it.
-    owners: Vec<Vec<usize>>,
+    /// Each distinct gram of them by its [`window_hash`], with its number
+    /// in `grams` and `owners`.
+    ids: rustc_hash::FxHashMap<u64, usize>,
+    /// Per distinct gram: its text.
+    grams: Vec<&'a str>,
+    /// Per distinct gram: the query words that have it, a bit each (word
+    /// `i` of `words` is bit `i`).
+    owners: Vec<u64>,
+    /// Two distinct grams of the query have one hash (a chance of about
+    /// one in 10^16), or the query has more than 64 words with grams:
+    /// words are then matched by their text instead.
+    collided: bool,
 }
 
 impl<'a> QueryGrams<'a> {
@@ -144,21 +271,27 @@ impl<'a> QueryGrams<'a> {
             .filter(|q| q.len() >= fewest)
             .collect();
         let mut ids = rustc_hash::FxHashMap::default();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        for (w, q) in words.iter().enumerate() {
-            for g in q {
-                let id = *ids.entry(*g).or_insert_with(|| {
-                    owners.push(Vec::new());
+        let mut grams: Vec<&str> = Vec::new();
+        let mut owners: Vec<u64> = Vec::new();
+        let mut collided = words.len() > 64;
+        for (w, q) in words.iter().enumerate().take(64) {
+            for &g in q {
+                let id = *ids.entry(window_hash(g)).or_insert_with(|| {
+                    grams.push(g);
+                    owners.push(0);
                     owners.len() - 1
                 });
-                owners[id].push(w);
+                collided |= grams[id] != g;
+                owners[id] |= 1 << w;
             }
         }
         (!words.is_empty()).then_some(QueryGrams {
             n,
             words,
             ids,
+            grams,
             owners,
+            collided,
         })
     }
 
@@ -167,7 +300,8 @@ impl<'a> QueryGrams<'a> {
     /// `folded` form), or one syllable bigram (a substring of the word as
     /// written, lower-cased: folding would split Hangul syllables into
     /// letters).
-    fn matches(&self, folded: &str, raw: &str) -> bool {
+    /// `windows`: the word's trigrams ([`push_windows`]).
+    fn matches(&self, folded: &str, raw: &str, windows: &[Window]) -> bool {
         if self.n == 2 {
             if raw.chars().nth(1).is_none() {
                 return false;
@@ -183,27 +317,19 @@ impl<'a> QueryGrams<'a> {
                 shared >= 1 && 2 * shared >= q.len()
             });
         }
-        // Two trigrams need four chars: most short words stop here.
-        if folded.len() < 4 || folded.chars().nth(3).is_none() {
-            return false;
+        if self.collided {
+            return self.words.iter().any(|q| {
+                let shared = q.iter().filter(|g| folded.contains(*g)).count();
+                shared >= 2 && 2 * shared >= q.len()
+            });
         }
         // The word's trigrams that are the query's, each once (most
         // words: none). A query gram (three chars) is in the word exactly
-        // when it is one of these windows. The last four char boundaries,
-        // in a ring: boundary n at n % 4.
+        // when it is one of its windows.
         let mut found: Vec<usize> = Vec::new();
-        let mut ring = [0usize; 4];
-        let mut n = 0;
-        for b in folded
-            .char_indices()
-            .map(|(i, _)| i)
-            .skip(1)
-            .chain([folded.len()])
-        {
-            n += 1;
-            ring[n % 4] = b;
-            if n >= 3
-                && let Some(&id) = self.ids.get(&folded[ring[(n + 1) % 4]..b])
+        for w in windows {
+            if let Some(&id) = self.ids.get(&w.hash)
+                && self.grams[id] == &folded[usize::from(w.start)..usize::from(w.end)]
                 && !found.contains(&id)
             {
                 found.push(id);
@@ -215,8 +341,10 @@ impl<'a> QueryGrams<'a> {
         // Each query word's grams in the word.
         let mut shared = vec![0usize; self.words.len()];
         for id in found {
-            for &w in &self.owners[id] {
-                shared[w] += 1;
+            let mut bits = self.owners[id];
+            while bits != 0 {
+                shared[bits.trailing_zeros() as usize] += 1;
+                bits &= bits - 1;
             }
         }
         (self.words.iter().zip(shared)).any(|(q, shared)| shared >= 2 && 2 * shared >= q.len())
@@ -379,6 +507,27 @@ mod tests {
         assert_eq!(marked("kitabu", "sw", &s), ["kitabu"]);
         s.grams = vec![sw.trigram_terms("kitanda")];
         assert_eq!(marked("kitabu", "sw", &s), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_query_of_more_than_64_words_with_grams_still_highlights_by_them() {
+        // The words past the 64th have no bit of their own: matched by
+        // their text instead, with the same rule.
+        let sw = Analyzer::for_lang(Some("sw"));
+        let mut s = spec(&[], &[]);
+        s.grams = (0..70)
+            .map(|i| sw.trigram_terms(&format!("neno{i:02}x")))
+            .collect();
+        s.grams.push(sw.trigram_terms("mtoto"));
+        assert_eq!(
+            marked("Watoto na neno69 mto", "sw", &s),
+            ["Watoto", "neno69"]
+        );
+        // One highlighter serves passages of several languages.
+        let h = Highlighter::new(&s);
+        assert_eq!(h.spans_of("Watoto", "sw").len(), 1);
+        assert_eq!(h.spans_of("Watoto", "en").len(), 0);
+        assert_eq!(h.spans_of("watoto wetu", "sw").len(), 1);
     }
 
     #[test]

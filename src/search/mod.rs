@@ -35,7 +35,7 @@ use crate::model::{Day, Kind, TweetMeta};
 pub use facets::{Facet, Facets};
 pub use hit::{DocOut, Duplicate, Hit, PassageOut, QueryLang, QueryLangBy, Response, Span};
 use multi::{Addr, Statistics};
-use query::{Compiler, HighlightSpec};
+use query::Compiler;
 
 /// A query with its options.
 #[derive(Debug, Clone, PartialEq)]
@@ -379,6 +379,9 @@ impl Engine {
         let several = self.parts.len() > 1;
         let label =
             |part: usize| several.then(|| self.parts[part].index.path.display().to_string());
+        let highlighter = req
+            .highlights
+            .then(|| highlight::Highlighter::new(&compiled.highlight));
         let mut out = Vec::with_capacity(hits.len());
         for (i, (score, at, dups)) in hits.into_iter().enumerate() {
             let searcher = &searchers[at.part];
@@ -404,7 +407,7 @@ impl Engine {
                 key,
                 req.offset + i + 1,
                 score,
-                req.highlights.then_some(&compiled.highlight),
+                highlighter.as_ref(),
             );
             hit.index = label(at.part);
             for (score, d) in dups {
@@ -732,7 +735,7 @@ impl Engine {
         key: (tantivy::index::SegmentId, tantivy::DocId),
         rank: usize,
         score: f32,
-        spec: Option<&HighlightSpec>,
+        highlighter: Option<&highlight::Highlighter>,
     ) -> Hit {
         let f = &self.index().fields;
         let s = |field| str_of(doc, field);
@@ -741,12 +744,12 @@ impl Engine {
         let text = s(f.text).unwrap_or_default();
         let doc_id = s(f.doc_id).unwrap_or_default();
         let plang = s(f.lang).unwrap_or_else(|| "und".into());
-        let highlights = match (spec, &self.passages) {
+        let highlights = match (highlighter, &self.passages) {
             (None, _) => Vec::new(),
-            (Some(spec), None) => highlight::highlight(&text, &plang, spec),
-            (Some(spec), Some(cache)) => {
+            (Some(h), None) => h.spans_of(&text, &plang),
+            (Some(h), Some(cache)) => {
                 let analyzed = cache.get_or_analyze(key, || highlight::analyze(&text, &plang));
-                highlight::highlight_analyzed(&text, &analyzed, spec)
+                h.spans(&text, &analyzed)
             }
         };
         let tweet: Option<TweetMeta> = s(f.tweet).and_then(|j| serde_json::from_str(&j).ok());
