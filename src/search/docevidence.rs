@@ -647,6 +647,20 @@ impl Query for DocEvidenceQuery {
                 }
                 let field = tw.term.field();
                 let lengths = layout.lengths(reader, field)?;
+                // A segment searched again (a batch): both arrays read
+                // directly, no per-entry dispatch.
+                if let (Lengths::Dense(dls), Some(counts)) = (&lengths, layout.passage_counts()) {
+                    for &(first, tf) in list.iter() {
+                        let at = first as usize;
+                        let params = if counts[at] == 1 {
+                            self.single
+                        } else {
+                            self.params
+                        };
+                        each(first, tw.score(params, tf as Score, dls[at] as Score));
+                    }
+                    return Ok(());
+                }
                 let dense = matches!(lengths, Lengths::Dense(_));
                 for &(first, tf) in list.iter() {
                     let of = || (lengths.get(first), self.params_of(&layout, first));

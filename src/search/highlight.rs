@@ -92,6 +92,12 @@ struct AnalyzedToken {
 
 /// Analyzes `text` (in language `lang`) for [`highlight_analyzed`].
 pub fn analyze(text: &str, lang: &str) -> Analyzed {
+    analyze_with(text, lang, true)
+}
+
+/// [`analyze`]; with `windows` false, without the words' trigrams (a
+/// passage highlighted for one query that has no grams in its language).
+fn analyze_with(text: &str, lang: &str, windows: bool) -> Analyzed {
     let analyzer = Analyzer::for_lang(Some(lang));
     let (mut folded, mut stem) = (String::new(), String::new());
     let raw = tokenizer::tokenize_lang(text, Some(lang));
@@ -102,7 +108,7 @@ pub fn analyze(text: &str, lang: &str) -> Analyzed {
             _ => ends.push((t.position, t.end)),
         }
     }
-    let trigrams = analyzer.lang().and_then(gram_size) == Some(3);
+    let trigrams = windows && analyzer.lang().and_then(gram_size) == Some(3);
     let mut windows: Vec<Window> = Vec::new();
     let tokens = raw
         .iter()
@@ -162,7 +168,28 @@ impl<'a> Highlighter<'a> {
         if spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty() {
             return Vec::new();
         }
-        self.spans(text, &analyze(text, lang))
+        // Its trigrams only if the query has grams in its language.
+        let analyzer = Analyzer::for_lang(Some(lang));
+        let windows = self.with_grams(analyzer.lang(), analyzer, |g| g.is_some());
+        self.spans(text, &analyze_with(text, lang, windows))
+    }
+
+    /// `f` of the query's grams in language `lang` (made the first time).
+    fn with_grams<T>(
+        &self,
+        lang: Option<&'static str>,
+        analyzer: Analyzer,
+        f: impl FnOnce(Option<&QueryGrams<'a>>) -> T,
+    ) -> T {
+        let mut by_lang = self.grams.borrow_mut();
+        let at = match by_lang.iter().position(|(l, _)| *l == lang) {
+            Some(at) => at,
+            None => {
+                by_lang.push((lang, QueryGrams::new(self.spec, analyzer)));
+                by_lang.len() - 1
+            }
+        };
+        f(by_lang[at].1.as_ref())
     }
 
     /// The spans of `text`, analyzed as `analyzed` ([`highlight_analyzed`]).
@@ -171,16 +198,9 @@ impl<'a> Highlighter<'a> {
         if spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty() {
             return Vec::new();
         }
-        let lang = analyzed.analyzer.lang();
-        let mut by_lang = self.grams.borrow_mut();
-        let at = match by_lang.iter().position(|(l, _)| *l == lang) {
-            Some(at) => at,
-            None => {
-                by_lang.push((lang, QueryGrams::new(spec, analyzed.analyzer)));
-                by_lang.len() - 1
-            }
-        };
-        spans_with(text, analyzed, spec, by_lang[at].1.as_ref())
+        self.with_grams(analyzed.analyzer.lang(), analyzed.analyzer, |grams| {
+            spans_with(text, analyzed, spec, grams)
+        })
     }
 }
 

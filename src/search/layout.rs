@@ -198,6 +198,15 @@ impl Layout {
         starts[*at]
     }
 
+    /// Per first passage, the document's number of passages (0 at other
+    /// passages), when the layout is full.
+    pub(crate) fn passage_counts(&self) -> Option<&[u32]> {
+        match self {
+            Layout::Full(f) => Some(&f.passages),
+            Layout::Lazy { .. } => None,
+        }
+    }
+
     /// The number of passages of the document starting at `first`.
     pub(crate) fn passages(&self, first: DocId) -> u32 {
         match self {
