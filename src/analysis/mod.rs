@@ -92,6 +92,14 @@ pub const WITHOUT_TRIGRAMS: &[&str] = &[
 /// 0.9056, 0.9695, 0.8254; docs/RELEVANCE.md).
 pub const SCRIPT_TRIGRAM_LANGUAGES: &[&str] = &["th"];
 
+/// Whether `text` has a letter of the script that names `lang` (Thai
+/// letters for `th`): a query without one is not read in a language of
+/// [`SCRIPT_TRIGRAM_LANGUAGES`], whatever else the index holds.
+pub fn writes_script_of(lang: &str, text: &str) -> bool {
+    text.chars()
+        .any(|c| langid::Script::of(c).and_then(|s| s.language()) == Some(lang))
+}
+
 /// Languages whose words produce character bigrams instead: Korean (its
 /// Hangul words only), where a word is a stem and its particles
 /// (`정부는` → `ko#정부`, `ko#부는`).

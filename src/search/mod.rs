@@ -469,7 +469,7 @@ impl Engine {
                 .filter(|l| **l == q.lang)
                 .copied()
                 .collect(),
-            None => self.stem_langs.clone(),
+            None => self.langs_of(&req.query),
         };
         let detected = query_lang
             .as_ref()
@@ -513,6 +513,20 @@ impl Engine {
         })
     }
 
+    /// The index's stemmed languages a query may be in: all but Thai
+    /// (and any language of [`crate::analysis::SCRIPT_TRIGRAM_LANGUAGES`])
+    /// when the query has no letter of its script. An index of German and
+    /// Thai reads a German query as German, as an index of German alone
+    /// does (its stems and trigrams), instead of asking the detector.
+    fn langs_of(&self, query: &str) -> Vec<&'static str> {
+        (self.stem_langs.iter().copied())
+            .filter(|l| {
+                !crate::analysis::SCRIPT_TRIGRAM_LANGUAGES.contains(l)
+                    || crate::analysis::writes_script_of(l, query)
+            })
+            .collect()
+    }
+
     /// The language of a query without `--lang`, among the index's stemmed
     /// languages: the query's own when the detector is confident about it
     /// (questions, sentences) or, for a language it does not know, the
@@ -523,9 +537,17 @@ impl Engine {
             lang: l.to_string(),
             by,
         };
-        if self.stem_langs.len() <= 1 {
+        if self.langs_of(query).len() <= 1 {
             // Detection could only pick what the fallback gives anyway.
             return None;
+        }
+        // Thai letters name Thai (no other language of the news writes
+        // them), however many Latin names are around them.
+        if let Some(l) = (self.stem_langs.iter()).find(|l| {
+            crate::analysis::SCRIPT_TRIGRAM_LANGUAGES.contains(l)
+                && crate::analysis::writes_script_of(l, query)
+        }) {
+            return Some(chosen(l, QueryLangBy::Detected));
         }
         // Among the index's languages only for a query of a few words:
         // with fewer candidates whatlang calls even one word "reliable"

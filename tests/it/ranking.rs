@@ -146,6 +146,36 @@ fn a_latin_name_in_thai_text_weighs_as_its_trigrams() {
 }
 
 #[test]
+fn thai_records_do_not_change_how_other_queries_are_read() {
+    // An index of German and Thai reads a query without Thai letters as
+    // an index of German alone does: German, with its stems and
+    // trigrams (Thai has grams of its own, for its foreign words, but a
+    // Latin query is never Thai).
+    let records = [
+        r#"{"id": "de1", "lang": "de", "body": "Die Bundestagsabgeordneten stimmten gestern über den Haushalt ab."}"#,
+        r#"{"id": "de2", "lang": "de", "body": "Der Bundestag tagte am Morgen."}"#,
+    ];
+    let thai = r#"{"id": "th1", "lang": "th", "body": "ทีม Scherzer ชนะเมื่อคืนนี้"}"#;
+    let german = index_of(&records);
+    let both = index_of(&[records[0], records[1], thai]);
+    for q in ["Bundestagsabgeordnete", "Bundestages", "Haushalts"] {
+        let alone = german.query(q, &[]);
+        let with_thai = both.query(q, &[]);
+        // (The scores differ: a third record changes the statistics.)
+        assert_eq!(doc_ids(&with_thai), doc_ids(&alone), "{q}");
+        assert_eq!(with_thai.query_lang, alone.query_lang, "{q}");
+        assert!(!alone.hits.is_empty(), "{q}");
+    }
+    // A Thai query is read as Thai.
+    let resp = both.query("Scherzer ชนะ", &[]);
+    assert_eq!(doc_ids(&resp), ["th1"]);
+    assert_eq!(
+        resp.query_lang.as_ref().map(|q| q.lang.as_str()),
+        Some("th")
+    );
+}
+
+#[test]
 fn korean_words_match_and_highlight_by_their_syllable_bigrams() {
     // `정부` (government) with its particles: `정부가`, `정부는`; and in
     // `행정부` (the executive). Korean words index syllable bigrams.
