@@ -9,10 +9,7 @@ use crate::search::query::HighlightSpec;
 /// Highlighted spans of `text` (a passage in language `lang`), in order and
 /// merged where they overlap or touch.
 pub fn highlight(text: &str, lang: &str, spec: &HighlightSpec) -> Vec<Span> {
-    if spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty() {
-        return Vec::new();
-    }
-    highlight_analyzed(text, &analyze(text, lang), spec)
+    Highlighter::new(spec).spans_of(text, lang)
 }
 
 /// A passage analyzed once for highlighting, to be matched against the
@@ -143,6 +140,11 @@ pub fn highlight_analyzed(text: &str, analyzed: &Analyzed, spec: &HighlightSpec)
     Highlighter::new(spec).spans(text, analyzed)
 }
 
+/// Whether `spec` marks nothing (no terms, phrases or grams).
+fn nothing_to_mark(spec: &HighlightSpec) -> bool {
+    spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty()
+}
+
 /// Highlights the hits of one query: what the query gives in a passage's
 /// language (its words' grams there, by hash) is made once per language,
 /// not once per hit (for a query of ten words, most of the cost of
@@ -165,7 +167,7 @@ impl<'a> Highlighter<'a> {
     /// The spans of `text`, a passage in language `lang` ([`highlight`]).
     pub fn spans_of(&self, text: &str, lang: &str) -> Vec<Span> {
         let spec = self.spec;
-        if spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty() {
+        if nothing_to_mark(spec) {
             return Vec::new();
         }
         // Its trigrams only if the query has grams in its language.
@@ -195,7 +197,7 @@ impl<'a> Highlighter<'a> {
     /// The spans of `text`, analyzed as `analyzed` ([`highlight_analyzed`]).
     pub fn spans(&self, text: &str, analyzed: &Analyzed) -> Vec<Span> {
         let spec = self.spec;
-        if spec.terms.is_empty() && spec.phrases.is_empty() && spec.grams.is_empty() {
+        if nothing_to_mark(spec) {
             return Vec::new();
         }
         self.with_grams(analyzed.analyzer.lang(), analyzed.analyzer, |grams| {

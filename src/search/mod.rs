@@ -537,16 +537,17 @@ impl Engine {
             lang: l.to_string(),
             by,
         };
-        if self.langs_of(query).len() <= 1 {
+        let langs = self.langs_of(query);
+        if langs.len() <= 1 {
             // Detection could only pick what the fallback gives anyway.
             return None;
         }
         // Thai letters name Thai (no other language of the news writes
-        // them), however many Latin names are around them.
-        if let Some(l) = (self.stem_langs.iter()).find(|l| {
-            crate::analysis::SCRIPT_TRIGRAM_LANGUAGES.contains(l)
-                && crate::analysis::writes_script_of(l, query)
-        }) {
+        // them), however many Latin names are around them: `langs` holds
+        // Thai only for a query with Thai letters.
+        if let Some(l) =
+            (langs.iter()).find(|l| crate::analysis::SCRIPT_TRIGRAM_LANGUAGES.contains(l))
+        {
             return Some(chosen(l, QueryLangBy::Detected));
         }
         // Among the index's languages only for a query of a few words:
