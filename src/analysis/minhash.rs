@@ -162,20 +162,43 @@ fn word_hashes(text: &str) -> Vec<u64> {
     let mut out = Vec::with_capacity(text.len() / 6);
     let mut folded = String::new();
     let mut word_start: Option<usize> = None;
-    let mut push = |word: &str, out: &mut Vec<u64>| {
-        folded.clear();
-        fold::fold_into(word, &mut folded);
-        if !folded.is_empty() {
-            out.push(xxh3_64(folded.as_bytes()));
+    // The classes of the current word's chars so far: a word of lower-case
+    // ASCII letters and digits (most words of most news) folds to itself
+    // and is hashed where it lies; one of ASCII only is lower-cased.
+    let mut word = 0u8;
+    let mut push = |w: &str, classes: u8, out: &mut Vec<u64>| {
+        let bytes = if classes & OTHER != 0 {
+            folded.clear();
+            fold::fold_into(w, &mut folded);
+            folded.as_bytes()
+        } else if classes & UPPER != 0 {
+            folded.clear();
+            folded.push_str(w);
+            folded.make_ascii_lowercase();
+            folded.as_bytes()
+        } else {
+            w.as_bytes()
+        };
+        if !bytes.is_empty() {
+            out.push(xxh3_64(bytes));
         }
     };
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // ASCII (most of the text) without decoding a char.
-        let (word_char, spaceless, len) = match bytes[i] {
-            b if b.is_ascii() => (b.is_ascii_alphanumeric(), false, 1),
-            _ => {
+        // ASCII (most of the text) by a table, without decoding a char.
+        let class = BYTE_CLASS[usize::from(bytes[i])];
+        if class & (LOWER | UPPER) != 0 {
+            if word_start.is_none() {
+                word_start = Some(i);
+                word = 0;
+            }
+            word |= class;
+            i += 1;
+            continue;
+        }
+        let (word_char, spaceless, len) = match class {
+            OTHER => {
                 let c = text[i..].chars().next().expect("a char starts here");
                 let word_char = tokenizer::is_alphabetic(c) || c.is_numeric();
                 (
@@ -184,25 +207,54 @@ fn word_hashes(text: &str) -> Vec<u64> {
                     c.len_utf8(),
                 )
             }
+            _ => (false, false, 1),
         };
         if word_char && !spaceless {
-            word_start.get_or_insert(i);
+            if word_start.is_none() {
+                word_start = Some(i);
+                word = 0;
+            }
+            word |= OTHER;
             i += len;
             continue;
         }
         if let Some(start) = word_start.take() {
-            push(&text[start..i], &mut out);
+            push(&text[start..i], word, &mut out);
         }
         if word_char {
-            push(&text[i..i + len], &mut out);
+            push(&text[i..i + len], OTHER, &mut out);
         }
         i += len;
     }
     if let Some(start) = word_start {
-        push(&text[start..], &mut out);
+        push(&text[start..], word, &mut out);
     }
     out
 }
+
+/// [`BYTE_CLASS`] of a lower-case ASCII letter or digit.
+const LOWER: u8 = 1;
+/// [`BYTE_CLASS`] of an upper-case ASCII letter.
+const UPPER: u8 = 2;
+/// [`BYTE_CLASS`] of the first byte of a char beyond ASCII.
+const OTHER: u8 = 4;
+
+/// The class of each byte that starts a char: [`LOWER`], [`UPPER`],
+/// [`OTHER`], or 0 for ASCII that separates words.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'0'..=b'9' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            0x80.. => OTHER,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The hash of a shingle: of its words' hashes, in order.
 fn shingle_hash(words: &[u64]) -> u64 {
