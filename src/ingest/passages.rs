@@ -206,39 +206,42 @@ pub fn word_count(text: &str) -> usize {
 
 /// [`word_count`], stopping as soon as the count exceeds `limit`.
 fn word_count_upto(text: &str, limit: usize) -> usize {
-    let word_char = |c: char| {
-        (tokenizer::is_alphabetic(c) || tokenizer::is_numeric(c)) && !tokenizer::is_spaceless(c)
-    };
     let bytes = text.as_bytes();
     let mut count = 0;
     let mut in_word = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        // ASCII letters and digits (most of the text) without char tests.
         if b.is_ascii_alphanumeric() {
+            // A run of ASCII letters and digits (most of the text) in one go.
             if !in_word {
                 count += 1;
                 in_word = true;
             }
             i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+        } else if b.is_ascii() {
+            i += 1;
+            // As in UAX#29, an apostrophe or a point between letters or
+            // digits ("body's", "U.S", "3.14", "1,000") does not end a word.
+            in_word = in_word
+                && matches!(b, b'\'' | b'.' | b',' | b':')
+                && starts_with_word_char(&text[i..]);
         } else {
             let c = text[i..].chars().next().expect("a char starts here");
             i += c.len_utf8();
             if tokenizer::is_spaceless(c) {
                 count += 1;
                 in_word = false;
-            } else if tokenizer::is_alphabetic(c) || tokenizer::is_numeric(c) {
+            } else if is_word_char(c) {
                 if !in_word {
                     count += 1;
                     in_word = true;
                 }
             } else {
-                // As in UAX#29, an apostrophe or a point between letters or
-                // digits ("body’s", "U.S", "3.14", "1,000") does not end a word.
-                let joins = matches!(c, '\'' | '’' | '.' | ',' | ':')
-                    && text[i..].chars().next().is_some_and(word_char);
-                in_word = in_word && joins;
+                in_word = in_word && c == '’' && starts_with_word_char(&text[i..]);
             }
         }
         if count > limit {
@@ -246,6 +249,23 @@ fn word_count_upto(text: &str, limit: usize) -> usize {
         }
     }
     count
+}
+
+/// A letter or digit (what the tokenizer's `is_alphabetic` or `is_numeric`
+/// says), from a table for the BMP: their range searches cost more than the
+/// rest of counting a char.
+fn is_word_char(c: char) -> bool {
+    static TABLE: BmpTable = BmpTable::new();
+    let word = |c: char| tokenizer::is_alphabetic(c) || tokenizer::is_numeric(c);
+    TABLE.get(c, word).unwrap_or_else(|| word(c))
+}
+
+/// Whether `rest` starts with a char that continues a word across a joining
+/// apostrophe or point: a letter or digit of a script written with spaces.
+fn starts_with_word_char(rest: &str) -> bool {
+    rest.chars()
+        .next()
+        .is_some_and(|c| is_word_char(c) && !tokenizer::is_spaceless(c))
 }
 
 /// Splits one paragraph into passages of at most [`MAX_PASSAGE_WORDS`] words
