@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Indexing CPU (user + system), wall time and index size of several builds
+# on the news + tweets mix of ../shared/corpora (the records bench.sh
+# indexes): medians of ROUNDS rounds, builds alternating, each indexing
+# into a fresh folder; ratios to the first build.
+# Usage: scripts/index_compare.sh ROUNDS NAME=BINARY...
+#   e.g. scripts/index_compare.sh 3 filing=/tmp/gazette-07d51d1 now=target/release/gazette
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { echo "usage: $0 ROUNDS NAME=BINARY..." >&2; exit 2; }
+[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+R=$1; shift
+C=../shared/corpora
+MIX=("$C"/news-*/news.jsonl.gz "$C/tweets-xlmt/tweets.jsonl.gz")
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+declare -A BIN
+NAMES=()
+for nb in "$@"; do BIN[${nb%%=*}]=${nb#*=}; NAMES+=("${nb%%=*}"); done
+: > "$W/times"
+for _ in $(seq "$R"); do for n in "${NAMES[@]}"; do
+  rm -rf "$W/ix"
+  # gazette exits 3 when some records were rejected (the mix has a few).
+  /usr/bin/time -f "%U %S %e" -o "$W/t" "${BIN[$n]}" --index "$W/ix" index "${MIX[@]}" >/dev/null 2>&1 || true
+  # (time's first line is then "Command exited with non-zero status 3".)
+  echo "$n $(tail -1 "$W/t" | awk '{print $1 + $2, $3}') $(du -sm "$W/ix" | cut -f1)" >> "$W/times"
+done; done
+base=""
+for n in "${NAMES[@]}"; do
+  med() { awk -v n="$n" -v c="$1" '$1 == n {print $c}' "$W/times" | sort -n |
+    awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+  cpu=$(med 2); wall=$(med 3); mb=$(med 4)
+  [ -z "$base" ] && base=$cpu
+  echo "$n: CPU ${cpu}s ($(echo "scale=2; $cpu / $base" | bc)x), wall ${wall}s, index ${mb} MB"
+done
