@@ -29,19 +29,35 @@ pub struct Analyzed {
     windows: Vec<Window>,
 }
 
-/// A trigram of a token's folded form: its hash ([`window_hash`]) and
-/// its byte range in the folded form.
+/// A trigram of a token's folded form, packed in eight bytes (a passage
+/// cache holds many): its hash ([`window_hash`], 48 bits) above the
+/// byte offset where it starts in the folded form (16 bits); it ends
+/// three chars later.
 #[derive(Debug, Clone, Copy)]
-struct Window {
-    hash: u64,
-    start: u16,
-    end: u16,
+struct Window(u64);
+
+impl Window {
+    fn new(hash: u64, start: u16) -> Window {
+        Window(hash << 16 | u64::from(start))
+    }
+
+    fn hash(self) -> u64 {
+        self.0 >> 16
+    }
+
+    /// The trigram in `folded`, the form it was taken from.
+    fn gram(self, folded: &str) -> &str {
+        let rest = &folded[(self.0 & 0xFFFF) as usize..];
+        let end = rest.char_indices().nth(3).map_or(rest.len(), |(i, _)| i);
+        &rest[..end]
+    }
 }
 
-/// The hash of a trigram, as [`Analyzed`] keeps it and [`QueryGrams`]
-/// looks it up.
+/// The hash of a trigram (48 bits), as [`Analyzed`] keeps it and
+/// [`QueryGrams`] looks it up; equal hashes are checked against the
+/// gram's text.
 fn window_hash(gram: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(gram.as_bytes())
+    xxhash_rust::xxh3::xxh3_64(gram.as_bytes()) >> 16
 }
 
 /// The trigrams of `folded` (three chars each, in order, repeats kept)
@@ -66,11 +82,7 @@ fn push_windows(folded: &str, out: &mut Vec<Window>) {
         ring[n % 4] = b;
         if n >= 3 {
             let start = ring[(n + 1) % 4];
-            out.push(Window {
-                hash: window_hash(&folded[start..b]),
-                start: start as u16,
-                end: b as u16,
-            });
+            out.push(Window::new(window_hash(&folded[start..b]), start as u16));
         }
     }
 }
@@ -350,8 +362,8 @@ impl<'a> QueryGrams<'a> {
         // when it is one of its windows.
         let mut found: Vec<usize> = Vec::new();
         for w in windows {
-            if let Some(&id) = self.ids.get(&w.hash)
-                && self.grams[id] == &folded[usize::from(w.start)..usize::from(w.end)]
+            if let Some(&id) = self.ids.get(&w.hash())
+                && self.grams[id] == w.gram(folded)
                 && !found.contains(&id)
             {
                 found.push(id);
