@@ -6,22 +6,25 @@
 # Usage: scripts/index_compare.sh ROUNDS NAME=BINARY...
 #   e.g. scripts/index_compare.sh 3 filing=/tmp/gazette-07d51d1 now=target/release/gazette
 set -euo pipefail
-cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: $0 ROUNDS NAME=BINARY..." >&2; exit 2; }
-[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
 R=$1; shift
+declare -A BIN
+NAMES=()
+# Binaries as given from the caller's folder.
+for nb in "$@"; do BIN[${nb%%=*}]=$(realpath "${nb#*=}"); NAMES+=("${nb%%=*}"); done
+cd "$(dirname "$0")/.."
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 C=../shared/corpora
 MIX=("$C"/news-*/news.jsonl.gz "$C/tweets-xlmt/tweets.jsonl.gz")
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-declare -A BIN
-NAMES=()
-for nb in "$@"; do BIN[${nb%%=*}]=${nb#*=}; NAMES+=("${nb%%=*}"); done
 : > "$W/times"
 for _ in $(seq "$R"); do for n in "${NAMES[@]}"; do
   rm -rf "$W/ix"
-  # gazette exits 3 when some records were rejected (the mix has a few).
-  /usr/bin/time -f "%U %S %e" -o "$W/t" "${BIN[$n]}" --index "$W/ix" index "${MIX[@]}" >/dev/null 2>&1 || true
+  # gazette exits 3 when some records were rejected (the mix has a few);
+  # any other failure stops the comparison.
+  /usr/bin/time -f "%U %S %e" -o "$W/t" "${BIN[$n]}" --index "$W/ix" index "${MIX[@]}" >/dev/null 2>"$W/err" ||
+    { rc=$?; [ $rc -eq 3 ] || { echo "$n failed ($rc):" >&2; tail -3 "$W/err" >&2; exit $rc; }; }
   # (time's first line is then "Command exited with non-zero status 3".)
   echo "$n $(tail -1 "$W/t" | awk '{print $1 + $2, $3}') $(du -sm "$W/ix" | cut -f1)" >> "$W/times"
 done; done
