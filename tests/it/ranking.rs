@@ -223,3 +223,55 @@ fn vietnamese_marks_rank_the_word_asked_for_first() {
     assert_eq!(crate::common::marked(&resp.hits[0]), ["Má"]);
     assert_eq!(crate::common::marked(&resp.hits[1]), ["ma"]);
 }
+
+#[test]
+fn copies_of_a_story_rank_by_id_however_the_index_is_laid_out() {
+    // Three copies of one story (equal scores), indexed in one run and in
+    // three runs in another order (segments laid out otherwise): tantivy
+    // orders equal scores by where the passages sit in the index.
+    let story = |id: &str| {
+        format!(
+            r#"{{"id": "{id}", "lang": "en", "title": "Assembly", "body": "The quorum vote was void, deputies said."}}"#
+        )
+    };
+    let one = index_of(&[&story("c"), &story("a"), &story("b")]);
+    let src = tempfile::tempdir().expect("temp dir");
+    let three = tempfile::tempdir().expect("temp dir");
+    for id in ["b", "c", "a"] {
+        let file = src.path().join(format!("{id}.jsonl"));
+        std::fs::write(&file, story(id) + "\n").unwrap();
+        crate::common::gazette()
+            .arg("--index")
+            .arg(three.path())
+            .arg("index")
+            .arg(&file)
+            .assert()
+            .success();
+    }
+    let three_segments = |q: &str, args: &[&str]| {
+        let out = crate::common::gazette()
+            .arg("--index")
+            .arg(three.path())
+            .args(["query", q, "--format", "json"])
+            .args(args)
+            .output()
+            .expect("run gazette");
+        let resp: gazette::search::Response = serde_json::from_slice(&out.stdout).unwrap();
+        resp
+    };
+    for args in [&[][..], &["--limit", "2"][..], &["--per-article", "1"][..]] {
+        let a = one.query("quorum", args);
+        let b = three_segments("quorum", args);
+        let want: &[&str] = if args.contains(&"2") {
+            &["a", "b"]
+        } else {
+            &["a", "b", "c"]
+        };
+        assert_eq!(doc_ids(&a), want, "{args:?}");
+        assert_eq!(doc_ids(&b), want, "{args:?}");
+        assert!(
+            a.hits.iter().all(|h| h.score == a.hits[0].score),
+            "{args:?}"
+        );
+    }
+}
