@@ -355,8 +355,7 @@ impl Engine {
         let mut query = self.with_filters(compiled.query, req)?;
         let searchers = self.searchers();
         let mut stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
-        let settle = !compiled.highlight.terms.is_empty();
-        let (mut hits, mut total) = self.top(&searchers, stats.as_ref(), &*query, req, settle)?;
+        let (mut hits, mut total) = self.top(&searchers, stats.as_ref(), &*query, req)?;
         // (Not when a language filter explains it.)
         let relaxed = total == 0 && !compiled.phrases.is_empty() && absent.is_empty();
         if relaxed {
@@ -366,8 +365,7 @@ impl Engine {
             compiled = self.compile(req, &query_lang, true);
             query = self.with_filters(compiled.query, req)?;
             stats = self.shared_stats(&searchers, compiled.evidence.as_ref())?;
-            let settle = !compiled.highlight.terms.is_empty();
-            (hits, total) = self.top(&searchers, stats.as_ref(), &*query, req, settle)?;
+            (hits, total) = self.top(&searchers, stats.as_ref(), &*query, req)?;
             let quoted: Vec<String> = phrases.iter().map(|p| format!("\"{p}\"")).collect();
             compiled.warnings.push(format!(
                 "no passage has {}; searched the words instead",
@@ -637,32 +635,26 @@ impl Engine {
         stats: Option<&Statistics>,
         query: &dyn Query,
         req: &Request,
-        settle: bool,
     ) -> Result<(Vec<Ranked>, usize)> {
         let want = req.offset + req.limit;
         if req.per_article.is_none() && req.collapse.is_none() {
-            // Each index's best `want` hold the best `want` of all. One
-            // more tells whether equal scores run past the page's end:
-            // then more are fetched, so that the group is ordered whole
-            // (see `settle_ties`), up to `TIE_MARGIN` more.
-            let mut fetch = want.max(1) + usize::from(settle);
-            let (mut top, total) = loop {
-                let (top, total, complete) = candidates(searchers, stats, query, fetch)?;
-                let straddles = settle
-                    && !complete
-                    && want > 0
-                    && top.len() > want
-                    && top.last().map(|x| x.0) == Some(top[want - 1].0);
-                if straddles && fetch < want + TIE_MARGIN {
-                    fetch = want + TIE_MARGIN;
-                    continue;
-                }
-                break (top, total);
+            let (top, total) = if let [searcher] = searchers {
+                let (top, total) = searcher.search(
+                    query,
+                    &(
+                        TopDocs::with_limit(req.limit.max(1))
+                            .and_offset(req.offset)
+                            .order_by_score(),
+                        Count,
+                    ),
+                )?;
+                let top = top.into_iter().map(|(s, doc)| (s, Addr { part: 0, doc }));
+                (top.collect(), total)
+            } else {
+                // Each index's best `want` hold the best `want` of all.
+                let (top, total, _) = candidates(searchers, stats, query, want.max(1))?;
+                (top.into_iter().skip(req.offset).collect(), total)
             };
-            if settle {
-                self.settle_ties(searchers, &mut top)?;
-            }
-            let top: Vec<_> = top.into_iter().skip(req.offset).collect();
             let top = if req.limit == 0 { Vec::new() } else { top };
             let top = top
                 .into_iter()
@@ -684,10 +676,7 @@ impl Engine {
             None => None,
         };
         loop {
-            let (mut top, total, complete) = candidates(searchers, stats, query, fetch)?;
-            if settle {
-                self.settle_ties(searchers, &mut top)?;
-            }
+            let (top, total, complete) = candidates(searchers, stats, query, fetch)?;
             // The first per-article request of an engine looks its few
             // candidates up one by one; an engine that serves more (batch,
             // eval) builds the key table once and reuses it.
@@ -905,44 +894,6 @@ fn candidates(
         all.retain(|x| multi::by_rank(x, &c).is_le());
     }
     Ok((all, total, cut.is_none()))
-}
-
-/// Candidates fetched beyond a page when equal scores run past its end, so
-/// that their group is ordered whole (unless it is longer).
-const TIE_MARGIN: usize = 64;
-
-impl Engine {
-    /// Orders each run of equal scores in `ranked` by document id, then the
-    /// passage's position in its document, then the index's place: tantivy
-    /// orders them by where the passages sit in the index, so an index
-    /// built with another number of threads, or merged otherwise, would
-    /// order copies of one story (equal scores) otherwise. Most rankings
-    /// have no equal scores; the ids of those that do are read from the
-    /// stored passages (their blocks are mostly the hits' own, read to show
-    /// them anyway: the id column's dictionary costs more per lookup).
-    fn settle_ties(&self, searchers: &[Searcher], ranked: &mut [(f32, Addr)]) -> Result<()> {
-        let f = &self.index().fields;
-        let mut start = 0;
-        while start < ranked.len() {
-            let score = ranked[start].0;
-            let end = start + ranked[start..].iter().take_while(|x| x.0 == score).count();
-            if end - start > 1 {
-                let mut keyed = Vec::with_capacity(end - start);
-                for &(score, addr) in &ranked[start..end] {
-                    let doc: TantivyDocument = searchers[addr.part].doc(addr.doc)?;
-                    let id = str_of(&doc, f.doc_id).unwrap_or_default();
-                    let position = doc.get_first(f.position).and_then(|v| v.as_u64());
-                    keyed.push(((id, position.unwrap_or(0), addr.part), (score, addr)));
-                }
-                keyed.sort_by(|a, b| a.0.cmp(&b.0));
-                for (slot, (_, x)) in ranked[start..end].iter_mut().zip(keyed) {
-                    *slot = x;
-                }
-            }
-            start = end;
-        }
-        Ok(())
-    }
 }
 
 /// The document id of the passage at `addr`, from its stored fields (the
