@@ -99,35 +99,33 @@ fn fold_char(c: char, out: &mut String) {
     }
 }
 
-/// The folded forms of a block of 256 chars ([`fold_char_cached`]).
-type FoldBlock = Box<[Option<Box<str>>]>;
+/// The folded forms of a block of 256 chars ([`fold_char_cached`]), each
+/// computed the first time it is asked for.
+type FoldBlock = [OnceLock<Option<Box<str>>>; 256];
 
 /// [`fold_char`], from a table of the folded forms of the Basic
-/// Multilingual Plane filled one block of 256 chars at a time, the first
-/// time a char of the block is folded: lower-casing and decomposing cost
-/// table searches (about 260 instructions a char, on every upper-case or
-/// accented letter and every Hangul syllable), a copy does not. The
-/// table keeps the forms of the chars that change (`None` for one that
-/// folds to itself, which [`fold_into`] copies without asking).
+/// Multilingual Plane, each filled the first time its char is folded:
+/// lower-casing and decomposing cost table searches (about 260
+/// instructions a char, on every upper-case or accented letter and every
+/// Hangul syllable), a copy does not. A char's own form only (a one-shot
+/// query folds a few, and pays for those). `None` for a char that folds to
+/// itself, which [`fold_into`] copies without asking.
 fn fold_char_cached(c: char, out: &mut String) {
-    static BLOCKS: [OnceLock<FoldBlock>; 256] = [const { OnceLock::new() }; 256];
+    static BLOCKS: [OnceLock<Box<FoldBlock>>; 256] = [const { OnceLock::new() }; 256];
     let u = c as u32;
     if u > 0xFFFF {
         return fold_char(c, out);
     }
-    let block = BLOCKS[(u >> 8) as usize].get_or_init(|| {
-        (0..256u32)
-            .map(|i| {
-                let ch = char::from_u32((u & !0xFF) | i)?;
-                let mut folded = String::new();
-                fold_char(ch, &mut folded);
-                let mut chars = folded.chars();
-                let itself = chars.next() == Some(ch) && chars.next().is_none();
-                (!itself).then(|| folded.into_boxed_str())
-            })
-            .collect()
+    let block =
+        BLOCKS[(u >> 8) as usize].get_or_init(|| Box::new([const { OnceLock::new() }; 256]));
+    let folded = block[(u & 0xFF) as usize].get_or_init(|| {
+        let mut folded = String::new();
+        fold_char(c, &mut folded);
+        let mut chars = folded.chars();
+        let itself = chars.next() == Some(c) && chars.next().is_none();
+        (!itself).then(|| folded.into_boxed_str())
     });
-    match &block[(u & 0xFF) as usize] {
+    match folded {
         Some(folded) => out.push_str(folded),
         None => out.push(c),
     }
