@@ -200,7 +200,7 @@ fn word_hashes(text: &str) -> Vec<u64> {
         let (word_char, spaceless, len) = match class {
             OTHER => {
                 let c = text[i..].chars().next().expect("a char starts here");
-                let word_char = tokenizer::is_alphabetic(c) || c.is_numeric();
+                let word_char = tokenizer::is_word_char(c);
                 (
                     word_char,
                     word_char && tokenizer::is_spaceless(c),

@@ -58,8 +58,16 @@ pub fn is_spaceless(c: char) -> bool {
         | 0x20000..=0x3134F) // CJK extensions B–G
 }
 
-fn is_word_char(c: char) -> bool {
-    is_alphabetic(c) || is_numeric(c)
+/// A letter or digit ([`is_alphabetic`] or [`is_numeric`]): ASCII by its
+/// class, other BMP chars from a table (their range searches cost more
+/// than the rest of what a word scan does with a char).
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    static TABLE: BmpTable = BmpTable::new();
+    let word = |c: char| is_alphabetic(c) || is_numeric(c);
+    TABLE.get(c, word).unwrap_or_else(|| word(c))
 }
 
 /// `char::is_alphabetic`, without its table search for the letters of the

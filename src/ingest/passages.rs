@@ -235,7 +235,7 @@ fn word_count_upto(text: &str, limit: usize) -> usize {
             if tokenizer::is_spaceless(c) {
                 count += 1;
                 in_word = false;
-            } else if is_word_char(c) {
+            } else if tokenizer::is_word_char(c) {
                 if !in_word {
                     count += 1;
                     in_word = true;
@@ -251,21 +251,12 @@ fn word_count_upto(text: &str, limit: usize) -> usize {
     count
 }
 
-/// A letter or digit (what the tokenizer's `is_alphabetic` or `is_numeric`
-/// says), from a table for the BMP: their range searches cost more than the
-/// rest of counting a char.
-fn is_word_char(c: char) -> bool {
-    static TABLE: BmpTable = BmpTable::new();
-    let word = |c: char| tokenizer::is_alphabetic(c) || tokenizer::is_numeric(c);
-    TABLE.get(c, word).unwrap_or_else(|| word(c))
-}
-
 /// Whether `rest` starts with a char that continues a word across a joining
 /// apostrophe or point: a letter or digit of a script written with spaces.
 fn starts_with_word_char(rest: &str) -> bool {
     rest.chars()
         .next()
-        .is_some_and(|c| is_word_char(c) && !tokenizer::is_spaceless(c))
+        .is_some_and(|c| tokenizer::is_word_char(c) && !tokenizer::is_spaceless(c))
 }
 
 /// Splits one paragraph into passages of at most [`MAX_PASSAGE_WORDS`] words
