@@ -336,7 +336,8 @@ mod tests {
 
     #[test]
     fn passages_take_their_documents_language() {
-        let p = parsed(&format!("{ES}\n{ES2}\nOK."), None);
+        // The last passage has no letters: it takes the document's.
+        let p = parsed(&format!("{ES}\n{ES2}\n1 2 3 4 5 6 7 8 9 10 11 12"), None);
         assert_eq!(langs(&p), ("es".into(), vec!["es".into(); 3]));
     }
 

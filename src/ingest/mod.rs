@@ -630,7 +630,7 @@ mod tests {
 
     #[test]
     fn date_marker_shares_the_first_line() {
-        let text = " date 2020-01-07 The Assembly met. Then more.\n\nSecond.";
+        let text = " date 2020-01-07 The Assembly met. Then more of the session followed, with votes and speeches.\n\nA second paragraph of the story, long enough to be a passage of its own.";
         let (day, start) = date_marker(text);
         assert_eq!(day.unwrap().to_string(), "2020-01-07");
         assert_eq!(&text[start..start + 3], "The");

@@ -10,7 +10,7 @@ use gazette::eval::Report;
 use crate::common::{TestIndex, gazette, shared_corpora, skip};
 
 const DOCS: &str = r#"{"id":"en-1","title":"Football","body":"The Panthers won the football game.","lang":"en"}
-{"id":"en-2","title":"Weather","body":"Rain is expected tomorrow in the city.\n\nThe Panthers stayed at home.","lang":"en"}
+{"id":"en-2","title":"Weather","body":"Rain is expected tomorrow in the city, with strong winds along the coast.\n\nThe Panthers stayed at home all day and waited for the storm to pass.","lang":"en"}
 {"id":"es-1","title":"Fútbol","body":"Los Panthers ganaron el partido de fútbol ayer por la tarde.","lang":"es"}
 {"id":"es-2","title":"Tiempo","body":"Se espera lluvia mañana en la ciudad.","lang":"es"}
 "#;
@@ -161,7 +161,7 @@ fn eval_text_output_and_passage_unit() {
     );
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    // For "Panthers", en-2's second passage ("The Panthers stayed at home.")
+    // For "Panthers", en-2's second passage ("The Panthers stayed at home all day …")
     // is third, after es-1 and en-1: the short documents that are about the
     // Panthers carry more document evidence than en-2, mostly about rain.
     assert!(text.contains("lang       n  mrr@10"), "{text}");

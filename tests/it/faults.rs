@@ -367,7 +367,11 @@ fn sigkill_in_the_middle_of_a_run_leaves_a_consistent_index() {
     let ix = Ix::new();
     let mut text = String::new();
     for i in 0..RECORDS {
-        let body = format!("Report kq{i}z about the harbour.\nSecond line of news w{i}v today.");
+        // Two paragraphs long enough to be passages of their own.
+        let body = format!(
+            "Report kq{i}z about the harbour and the ships that came in from the north.\n\
+             Second line of news w{i}v today, on the weather and the markets of the week."
+        );
         text.push_str(&article(&format!("r{i}"), &body).to_string());
         text.push('\n');
     }

@@ -218,7 +218,7 @@ fn reindexing_a_folder_skips_unchanged_and_replaces_changed_files() {
     let docs = ix.root().join("docs");
     ix.write(
         "docs/a.txt",
-        "Apple orchard kqoldz grows.\n\nSecond paragraph here.\n",
+        "Apple orchard kqoldz grows, and its trees stand in long rows on the hill.\n\nSecond paragraph here, long enough to be a passage of its own.\n",
     );
     ix.write("docs/b.txt", "Bravo harbour report.\n");
     ix.write("docs/c.txt", "Charlie market news.\n");
@@ -237,7 +237,7 @@ fn reindexing_a_folder_skips_unchanged_and_replaces_changed_files() {
     // One file changes (and grows a paragraph): it is replaced whole.
     ix.write(
         "docs/a.txt",
-        "Apple orchard kqnewz grows.\n\nSecond paragraph here.\n\nThird paragraph too.\n",
+        "Apple orchard kqnewz grows, and its trees stand in long rows on the hill.\n\nSecond paragraph here, long enough to be a passage of its own.\n\nThird paragraph too, long enough to be a passage of its own.\n",
     );
     let s = ix.index_ok(&[&docs]);
     assert_counts(&s, 0, 1, 2, 0, 3);
@@ -248,7 +248,10 @@ fn reindexing_a_folder_skips_unchanged_and_replaces_changed_files() {
     assert_eq!(ix.doc_ids("kqnewz"), ["a.txt"]);
     assert_eq!(
         ix.texts("paragraph"),
-        ["Second paragraph here.", "Third paragraph too."],
+        [
+            "Second paragraph here, long enough to be a passage of its own.",
+            "Third paragraph too, long enough to be a passage of its own."
+        ],
         "each passage of the new version once, none of the old one"
     );
     let st = ix.stats();
@@ -328,11 +331,15 @@ fn stats_space_accounts_for_every_byte_by_field() {
 fn prune_delete_and_rebuild() {
     let ix = Ix::new();
     let docs = ix.root().join("docs");
-    ix.write("docs/a.txt", "Alpha kqaz one.\n\nAlpha two.\n");
+    // Paragraphs of more than ten words: each a passage.
+    ix.write(
+        "docs/a.txt",
+        "Alpha kqaz one, a paragraph long enough to be a passage.\n\nAlpha two, a paragraph long enough to be a passage too.\n",
+    );
     ix.write("docs/b.txt", "Bravo kqbz.\n");
     ix.write(
         "docs/c.txt",
-        "Charlie kqcz first.\n\nCharlie kqcz second.\n",
+        "Charlie kqcz first, a paragraph long enough to be a passage.\n\nCharlie kqcz second, a paragraph long enough to be a passage.\n",
     );
     let other = ix.write_jsonl("other.jsonl", &[article("j1", "Juliet kqjz.")]);
     let s = ix.index_ok(&[&docs, &other]);
@@ -367,7 +374,11 @@ fn prune_delete_and_rebuild() {
         "fresh.jsonl",
         &[
             article("f1", "Foxtrot kqf1z."),
-            article("f2", "Foxtrot kqf2z.\nGolf line."),
+            article(
+                "f2",
+                "Foxtrot kqf2z, a paragraph long enough to be a passage here.\n\
+                 Golf line, another paragraph long enough to be a passage here.",
+            ),
         ],
     );
     let s = ix.index_ok(&[&fresh, &"--rebuild"]);
@@ -387,7 +398,11 @@ fn jsonl_records_are_upserted_by_id() {
         &[
             article("u1", "Story kqv1z first."),
             article("u2", "Other kqw1z story."),
-            article("u1", "Story kqv2z second.\nWith a second line."),
+            article(
+                "u1",
+                "Story kqv2z second, in a paragraph long enough to be a passage.\n\
+                 With a second line, also long enough to be a passage of its own.",
+            ),
         ],
     );
     ix.index_ok(&[&one]);
@@ -519,7 +534,14 @@ pub(crate) fn distinct_docs(resp: &Response) -> BTreeSet<String> {
 #[test]
 fn title_queries_reach_every_passage_across_updates_and_merges() {
     let ix = Ix::new();
-    let doc = |id: &str, title: &str, paras: &[&str]| serde_json::json!({"id": id, "title": title, "lang": "en", "body": paras.join("\n\n")});
+    // Each paragraph long enough (more than ten words) to be a passage.
+    let doc = |id: &str, title: &str, paras: &[&str]| {
+        let paras: Vec<String> = paras
+            .iter()
+            .map(|p| format!("{p} This paragraph is long enough to be a passage."))
+            .collect();
+        serde_json::json!({"id": id, "title": title, "lang": "en", "body": paras.join("\n\n")})
+    };
     let ids_of = |q: &str| -> Vec<String> {
         let mut ids: Vec<String> = ix.query(q).hits.into_iter().map(|h| h.passage.id).collect();
         ids.sort();

@@ -29,15 +29,15 @@ fn passages(args: &[&str], stdin: &str) -> (Vec<PassageView>, String, Option<i32
 #[test]
 fn passages_prints_each_passage_with_its_language_and_offsets() {
     let input = concat!(
-        r#"{"id": "a1", "title": "Elecciones", "lang": "es", "body": "Él votó el domingo en Caracas.\n\nLa Asamblea Nacional eligió a su presidente."}"#,
+        r#"{"id": "a1", "title": "Elecciones", "lang": "es", "body": "Él votó el domingo en Caracas, en una escuela del centro de la ciudad.\n\nLa Asamblea Nacional eligió a su presidente tras una larga sesión de debate."}"#,
         "\n",
         "not json\n",
         r#"{"id": "t1", "type": "tweet", "text": "Guaidó presta juramento como presidente de la Asamblea Nacional de Venezuela"}"#,
         "\n",
     );
     let (views, stderr, code) = passages(&["-"], input);
-    let first = "Él votó el domingo en Caracas.";
-    let second = "La Asamblea Nacional eligió a su presidente.";
+    let first = "Él votó el domingo en Caracas, en una escuela del centro de la ciudad.";
+    let second = "La Asamblea Nacional eligió a su presidente tras una larga sesión de debate.";
     let tweet = "Guaidó presta juramento como presidente de la Asamblea Nacional de Venezuela";
     let expected = vec![
         PassageView {

@@ -466,7 +466,7 @@ fn a_document_stays_in_one_segment_and_per_article_counts_it_once() {
     // nearly every run); --per-article sees one document either way.
     let dir = tempfile::tempdir().expect("temp dir");
     let body: Vec<String> = (0..400)
-        .map(|i| format!("Paragraph {i} mentions the zebra crossing."))
+        .map(|i| format!("Paragraph {i} mentions the zebra crossing near the old market square."))
         .collect();
     let record =
         serde_json::json!({"id": "spread", "title": "Crossings", "body": body.join("\n\n")});

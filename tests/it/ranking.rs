@@ -5,14 +5,15 @@ use crate::common::TestIndex;
 fn two_articles() -> (tempfile::TempDir, TestIndex) {
     let src = tempfile::tempdir().expect("temp dir");
     // Same paragraph in both; only the first article's title has "quorum".
+    // (Paragraphs of more than ten words: each a passage of its own.)
     std::fs::write(
         src.path().join("a.txt"),
-        "The quorum was contested in the chamber.\n\nDeputies said the quorum vote was void.\n\nNothing else here.\n",
+        "The quorum was contested in the chamber by the deputies of both factions.\n\nDeputies said the quorum vote was void and would have to be held again.\n\nNothing else happened here in the afternoon, and the session closed at six.\n",
     )
     .unwrap();
     std::fs::write(
         src.path().join("b.txt"),
-        "The session opened late in the chamber.\n\nDeputies said the quorum vote was void.\n\nNothing else here.\n",
+        "The session opened late in the chamber after a long delay at the doors.\n\nDeputies said the quorum vote was void and would have to be held again.\n\nNothing else happened here in the afternoon, and the session closed at six.\n",
     )
     .unwrap();
     let idx = TestIndex::build(&[src.path()]);
