@@ -28,8 +28,8 @@ pub const MAX_PASSAGE_WORDS: usize = 80;
 /// table's row (`Revs 108.4 mln vs 110.0 mln`). Alone, such a paragraph
 /// wins on length normalization with one matching word, and a table of
 /// twelve rows naming `cocoa` counts as twelve passages. It joins the
-/// paragraph it leads into (or, last or before a tweet, the one before
-/// it), unless it is in another script. Ten words is shorter than most
+/// paragraph it leads into (or, last or before a tweet, the passage
+/// before it), only ever a neighbour in its own script. Ten words is shorter than most
 /// sentences of news; 3, 6 and 10 all left ir-news-headlines as it was
 /// and raised the topical Reuters check, 10 most (docs/RELEVANCE.md,
 /// "Short paragraphs join their neighbours").
@@ -140,12 +140,19 @@ pub fn article_passages(text: &str, paras: &[(usize, usize)]) -> Vec<Passage> {
         .iter()
         .map(|&(s, e)| signed_tweet(text, s, e))
         .collect();
-    // Whether paragraph `j` starts a tweet: signed, or the unsigned first
-    // half of a two-paragraph one.
-    let starts_tweet = |j: usize| {
-        signed[j].is_some()
-            || (j + 1 < paras.len() && signed[j + 1].is_some() && !ends_with_colon(text, paras[j]))
+    // Whether paragraph `j` is the unsigned first half of a tweet of two
+    // paragraphs: a signed one follows, and the paragraph before it
+    // introduces it (ends with `:`, as this one does not).
+    let pair_starts = |j: usize| {
+        j > 0
+            && j + 1 < paras.len()
+            && signed[j].is_none()
+            && signed[j + 1].is_some()
+            && signed[j - 1].is_none()
+            && ends_with_colon(text, paras[j - 1])
+            && !ends_with_colon(text, paras[j])
     };
+    let starts_tweet = |j: usize| signed[j].is_some() || pair_starts(j);
     let mut out = Vec::new();
     // A run of short paragraphs that waits for the paragraph it leads
     // into: where it starts, and its script.
@@ -153,16 +160,9 @@ pub fn article_passages(text: &str, paras: &[(usize, usize)]) -> Vec<Passage> {
     let mut i = 0;
     while i < paras.len() {
         // A two-paragraph tweet: this paragraph continues into a signed one.
-        let joins_next = i + 1 < paras.len()
-            && signed[i].is_none()
-            && signed[i + 1].is_some()
-            && i > 0
-            && signed[i - 1].is_none()
-            && ends_with_colon(text, paras[i - 1])
-            && !ends_with_colon(text, paras[i]);
         // (No run waits before a tweet: a short paragraph before one
         // joins the passage before it at once.)
-        if joins_next {
+        if pair_starts(i) {
             let tweet = signed[i + 1].as_ref().expect("checked");
             let mut meta = tweet_meta(&text[paras[i].0..tweet.text_end]);
             meta.author = tweet.meta.author.clone();
@@ -205,8 +205,10 @@ pub fn article_passages(text: &str, paras: &[(usize, usize)]) -> Vec<Passage> {
             }
             None => (start, None),
         };
-        if !short {
-            split_long(text, (from, end), &mut out);
+        if !short && from < start {
+            join_forward(text, (from, paras[i - 1].1), (start, end), &mut out);
+        } else if !short {
+            split_long(text, (start, end), &mut out);
         } else if i + 1 < paras.len() && !starts_tweet(i + 1) {
             // It leads into the next paragraph (a tweet's text must stay
             // the tweet's own).
@@ -225,24 +227,53 @@ fn same_script(a: Option<Script>, b: Option<Script>) -> bool {
     a.is_none() || b.is_none() || a == b
 }
 
+/// Words that short paragraphs may add to the passage they join: such a
+/// passage has at most `MAX_PASSAGE_WORDS + JOINED_MAX_WORDS` words.
+const JOINED_MAX_WORDS: usize = SHORT_MAX_WORDS;
+
+/// A run of short paragraphs joins the passage that its paragraph `para`
+/// starts: the paragraph is cut as it would be alone and the run put
+/// before its first piece, unless that makes the piece too long (a long
+/// table): then the run and the paragraph are cut together.
+fn join_forward(text: &str, run: (usize, usize), para: (usize, usize), out: &mut Vec<Passage>) {
+    let first = out.len();
+    split_long(text, para, out);
+    let limit = MAX_PASSAGE_WORDS + JOINED_MAX_WORDS;
+    let piece = &out[first];
+    let words = word_count_upto(&text[run.0..run.1], limit + 1)
+        + word_count_upto(&text[piece.start..piece.end], limit + 1);
+    if words <= limit {
+        out[first].start = run.0;
+    } else {
+        out.truncate(first);
+        split_long(text, (run.0, para.1), out);
+    }
+}
+
 /// Short paragraphs with nothing after them to lead into (the end of the
 /// article, a tweet, a paragraph in another script): they join the
-/// passage before them when it is an article's in their script, or stand
-/// alone.
+/// passage before them when it is an article's in their script (cut
+/// again with them if that makes it too long), or stand alone.
 fn join_back(
     text: &str,
     (start, end): (usize, usize),
     script: Option<Script>,
     out: &mut Vec<Passage>,
 ) {
-    match out.last() {
+    let limit = MAX_PASSAGE_WORDS + JOINED_MAX_WORDS;
+    match out.last_mut() {
         Some(prev)
             if prev.kind == Kind::Article
                 && same_script(Census::of(&text[prev.start..prev.end]).dominant(), script) =>
         {
-            let from = prev.start;
-            out.pop();
-            split_long(text, (from, end), out);
+            let words = word_count_upto(&text[prev.start..end], limit + 1);
+            if words <= limit {
+                prev.end = end;
+            } else {
+                let from = prev.start;
+                out.pop();
+                split_long(text, (from, end), out);
+            }
         }
         _ => split_long(text, (start, end), out),
     }
@@ -547,12 +578,42 @@ mod tests {
         assert!(got.iter().all(|(_, t)| word_count(t) <= MAX_PASSAGE_WORDS));
     }
 
+    /// A paragraph of `sentences` sentences of 20 words.
+    fn sentences(n: usize, tag: usize) -> String {
+        (0..n)
+            .map(|k| format!("Sentence {k} of paragraph {tag} has words enough to count as one of the twenty words here now, in all."))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_short_paragraph_joins_a_full_one_without_cutting_it() {
+        // 80 words in four sentences: one passage alone, and still one
+        // with a byline before it and a sign-off after it.
+        let para = sentences(4, 0);
+        assert_eq!(word_count(&para), 80);
+        let text = format!("By Jane Doe\n{para}\nReported by John Smith in London.");
+        assert_eq!(cut(&text), [(Kind::Article, text.as_str())]);
+    }
+
+    #[test]
+    fn a_byline_before_a_paragraph_that_a_tweet_follows_joins_it() {
+        let tweet = "Vamos a la calle #7Ene — Juan Guaidó (@jguaido) January 7, 2020";
+        let text = format!("By Jane Doe\n{LONG}\n{tweet}");
+        let got = cut(&text);
+        assert_eq!(got[0], (Kind::Article, &*format!("By Jane Doe\n{LONG}")));
+        assert_eq!(got[1].0, Kind::Tweet);
+        assert_eq!(got.len(), 2);
+    }
+
     proptest::proptest! {
-        /// Every paragraph's text is in exactly one passage, in order; an
-        /// article passage has at most MAX_PASSAGE_WORDS words.
+        /// Every byte of every paragraph (but a tweet's signature) is in
+        /// exactly one passage, in order; every signed tweet is one tweet
+        /// passage; an article passage has at most MAX_PASSAGE_WORDS words
+        /// plus the short paragraphs joined to it.
         #[test]
         fn passages_cover_every_paragraph_once(
-            kinds in proptest::collection::vec(0u8..6, 0..14),
+            kinds in proptest::collection::vec(0u8..8, 0..14),
         ) {
             let lines: Vec<String> = kinds.iter().enumerate().map(|(i, k)| match k {
                 0 => format!("Short {i}."),
@@ -560,7 +621,9 @@ mod tests {
                 2 => format!("Tweet {i} — Jane Doe (@janedoe) January 7, 2020"),
                 3 => format!("Κείμενο {i}."),
                 4 => format!("Said {i}:"),
-                _ => format!("{i} {i} {i}"),
+                5 => format!("{i} {i} {i}"),
+                6 => sentences(3 + i % 3, i),
+                _ => format!("Row {i} holds 12 and 13 and 14"),
             }).collect();
             let text = lines.join("\n");
             let paras = paragraphs(&text, 0, Layout::Lines);
@@ -570,14 +633,24 @@ mod tests {
                 proptest::prop_assert!(p.start >= last_end && p.start < p.end);
                 last_end = p.end;
                 if p.kind == Kind::Article {
-                    proptest::prop_assert!(word_count(&text[p.start..p.end]) <= MAX_PASSAGE_WORDS);
+                    let words = word_count(&text[p.start..p.end]);
+                    proptest::prop_assert!(words <= MAX_PASSAGE_WORDS + JOINED_MAX_WORDS, "{words}");
                 }
             }
             for &(s, e) in &paras {
-                let covering = passages.iter().filter(|p| p.start <= s && e <= p.end).count();
-                // A signed tweet's passage ends before its signature.
-                let signed = signed_tweet(&text, s, e).is_some();
-                proptest::prop_assert!(covering == 1 || (signed && covering == 0), "{:?} in {:?}", &text[s..e], passages);
+                let signed = signed_tweet(&text, s, e);
+                let text_end = signed.as_ref().map_or(e, |t| t.text_end);
+                for b in (s..text_end).filter(|&b| !text.as_bytes()[b].is_ascii_whitespace()) {
+                    let n = passages.iter().filter(|p| p.start <= b && b < p.end).count();
+                    proptest::prop_assert_eq!(n, 1, "byte {} of {:?}", b, &text[s..e]);
+                }
+                if signed.is_some() {
+                    let tweets = passages
+                        .iter()
+                        .filter(|p| p.kind == Kind::Tweet && p.start <= s && p.end == text_end)
+                        .count();
+                    proptest::prop_assert_eq!(tweets, 1, "{:?}", &text[s..e]);
+                }
             }
         }
     }
