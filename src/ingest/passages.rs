@@ -11,7 +11,9 @@ use crate::analysis::langid::{Census, Script};
 use crate::analysis::tokenizer::{self, WordKind};
 use crate::model::{Day, Kind, Passage, TweetMeta};
 
-/// A paragraph longer than this many words is split at sentence boundaries.
+/// A paragraph longer than this many words is split at sentence boundaries
+/// (a passage may hold up to [`SHORT_MAX_WORDS`] more: short paragraphs
+/// joined to it).
 ///
 /// Measured with `scripts/paragraph_lengths.py` on the shared news corpora:
 /// where paragraphs are real paragraphs, 80 words is above the 99th
@@ -227,9 +229,9 @@ fn same_script(a: Option<Script>, b: Option<Script>) -> bool {
     a.is_none() || b.is_none() || a == b
 }
 
-/// Words that short paragraphs may add to the passage they join: such a
-/// passage has at most `MAX_PASSAGE_WORDS + JOINED_MAX_WORDS` words.
-const JOINED_MAX_WORDS: usize = SHORT_MAX_WORDS;
+/// Most words of a passage that short paragraphs joined: a piece of a
+/// paragraph and up to [`SHORT_MAX_WORDS`] more.
+const MAX_JOINED_WORDS: usize = MAX_PASSAGE_WORDS + SHORT_MAX_WORDS;
 
 /// A run of short paragraphs joins the passage that its paragraph `para`
 /// starts: the paragraph is cut as it would be alone and the run put
@@ -238,11 +240,10 @@ const JOINED_MAX_WORDS: usize = SHORT_MAX_WORDS;
 fn join_forward(text: &str, run: (usize, usize), para: (usize, usize), out: &mut Vec<Passage>) {
     let first = out.len();
     split_long(text, para, out);
-    let limit = MAX_PASSAGE_WORDS + JOINED_MAX_WORDS;
     let piece = &out[first];
-    let words = word_count_upto(&text[run.0..run.1], limit + 1)
-        + word_count_upto(&text[piece.start..piece.end], limit + 1);
-    if words <= limit {
+    let words = word_count_upto(&text[run.0..run.1], MAX_JOINED_WORDS + 1)
+        + word_count_upto(&text[piece.start..piece.end], MAX_JOINED_WORDS + 1);
+    if words <= MAX_JOINED_WORDS {
         out[first].start = run.0;
     } else {
         out.truncate(first);
@@ -260,14 +261,13 @@ fn join_back(
     script: Option<Script>,
     out: &mut Vec<Passage>,
 ) {
-    let limit = MAX_PASSAGE_WORDS + JOINED_MAX_WORDS;
     match out.last_mut() {
         Some(prev)
             if prev.kind == Kind::Article
                 && same_script(Census::of(&text[prev.start..prev.end]).dominant(), script) =>
         {
-            let words = word_count_upto(&text[prev.start..end], limit + 1);
-            if words <= limit {
+            let words = word_count_upto(&text[prev.start..end], MAX_JOINED_WORDS + 1);
+            if words <= MAX_JOINED_WORDS {
                 prev.end = end;
             } else {
                 let from = prev.start;
@@ -634,7 +634,7 @@ mod tests {
                 last_end = p.end;
                 if p.kind == Kind::Article {
                     let words = word_count(&text[p.start..p.end]);
-                    proptest::prop_assert!(words <= MAX_PASSAGE_WORDS + JOINED_MAX_WORDS, "{words}");
+                    proptest::prop_assert!(words <= MAX_JOINED_WORDS, "{words}");
                 }
             }
             for &(s, e) in &paras {
