@@ -418,13 +418,16 @@ fn rss_items_are_articles_with_html_turned_into_paragraphs() {
             ),
         ]
     );
-    // Two short paragraphs (HTML <p>s) make one passage.
+    // Two short sentences (HTML <p>s): a passage each.
     assert_eq!(
         texts_of(&views, second),
-        [(
-            "Several foreign ministers welcomed the outcome.\n\nOthers called for talks.".into(),
-            Kind::Article
-        )]
+        [
+            (
+                "Several foreign ministers welcomed the outcome.".into(),
+                Kind::Article
+            ),
+            ("Others called for talks.".into(), Kind::Article)
+        ]
     );
     ix.index_ok(&[&feed]);
     let h = &doc_hits(&ix, first)[0];
