@@ -32,11 +32,10 @@ row() { # NAME DOCS QUERIES QRELS
       fi
       "$G" --index "$ix" index "$input" >/dev/null 2>&1
     fi
-    local by=(); [ -n "${BYLANG:-}" ] && by=(--by-lang)
     if [ -n "${BYLANG:-}" ]; then
       echo "$name, $v:" >&2
       "$G" --index "$ix" eval --queries "$q" --input-format tsv --qrels "$qrels" \
-        --metrics ndcg@10,mrr@10 "${by[@]}" >&2 2>/dev/null
+        --metrics ndcg@10,mrr@10 --by-lang >&2 2>/dev/null
     fi
     local m
     m=$("$G" --index "$ix" eval --queries "$q" --input-format tsv --qrels "$qrels" \

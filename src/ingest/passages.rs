@@ -325,7 +325,7 @@ fn closes_sentence(c: char) -> bool {
 /// Fewest words of a short paragraph that is a sentence: in no language
 /// is one word ("Nil.", "Reuter.") a passage of its own; two may be a
 /// whole sentence where a word carries its particles ("저는 몰랐습니다.").
-const MIN_SENTENCE_WORDS: usize = 2;
+pub const MIN_SENTENCE_WORDS: usize = 2;
 
 /// Whether a paragraph ends a sentence: its last mark (before closing
 /// quotes and brackets) may end one ([`may_end_sentence`]: a full stop, a
@@ -336,7 +336,7 @@ const MIN_SENTENCE_WORDS: usize = 2;
 /// its own ("The Treasury declined comment on the figures.", or any line
 /// of a text written one sentence a line); one that does not is a
 /// lead-in, byline, sign-off or table row.
-fn ends_sentence(para: &str) -> bool {
+pub fn ends_sentence(para: &str) -> bool {
     let text = para.trim_end_matches(closes_sentence);
     let ellipsis = ["..", ". .", "。。", "．．"]
         .iter()
