@@ -81,6 +81,35 @@ pub(crate) fn by_grams(
         }
         Ok(n)
     };
+    // The languages without grams cannot be scored by grams; one whose
+    // stems cover as large a share of the query's words as the named
+    // language's passages hold of its grams (an English headline against
+    // Nigerian Pidgin's grams) keeps the query unidentified. Their best
+    // share is known first: when one holds every word (most queries in
+    // English, Spanish, French …), no gram language can beat it, and not
+    // one of the gram dictionaries is asked.
+    if words.is_empty() {
+        return None;
+    }
+    let mut stems_share: f64 = 0.0;
+    for &other in candidates.iter().filter(|l| gram_size(l).is_none()) {
+        let analyzer = Analyzer::for_lang(Some(other));
+        let step = words.len().div_ceil(MAX_GRAMS);
+        let stems: Vec<String> = (words.iter().step_by(step))
+            .filter_map(|w| analyzer.stem_term(w))
+            .collect();
+        if stems.is_empty() {
+            continue;
+        }
+        let mut found = 0usize;
+        for s in &stems {
+            found += usize::from(count(&Term::from_field_text(fields.body, s)).ok()? > 0);
+        }
+        stems_share = stems_share.max(found as f64 / stems.len() as f64);
+        if stems_share >= 1.0 {
+            return None;
+        }
+    }
     // The query's grams of each size, untagged, each once (a language's
     // terms are its tag and these).
     let mut sizes: Vec<(u8, Vec<String>)> = Vec::new();
@@ -185,25 +214,8 @@ pub(crate) fn by_grams(
     if coverage < MIN_COVERAGE || scored.get(1).is_some_and(|next| best - next.0 < MIN_MARGIN) {
         return None;
     }
-    // The languages without grams cannot be scored so; one whose stems
-    // cover the query's words as well (an English headline against
-    // Nigerian Pidgin's grams) keeps the query unidentified.
-    for &other in candidates.iter().filter(|l| gram_size(l).is_none()) {
-        let analyzer = Analyzer::for_lang(Some(other));
-        let step = words.len().div_ceil(MAX_GRAMS);
-        let stems: Vec<String> = (words.iter().step_by(step))
-            .filter_map(|w| analyzer.stem_term(w))
-            .collect();
-        if stems.is_empty() {
-            continue;
-        }
-        let mut found = 0usize;
-        for s in &stems {
-            found += usize::from(count(&Term::from_field_text(fields.body, s)).ok()? > 0);
-        }
-        if found as f64 / stems.len() as f64 >= coverage {
-            return None;
-        }
+    if stems_share >= coverage {
+        return None;
     }
     Some(lang)
 }
@@ -316,6 +328,10 @@ mod tests {
         assert_eq!(named("President signs new budget into law"), None);
         // Too few grams to tell.
         assert_eq!(named("di road"), None);
+        // No words at all (Japanese kana runs are cut into bigrams, not
+        // words), however many parts: nothing to tell, and no panic.
+        assert_eq!(named("エリート リーグ:ダンディー"), None);
+        assert_eq!(named("!! ?? --"), None);
     }
 
     /// A language of a record or two (whatlang's stray guesses in an index
