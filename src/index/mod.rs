@@ -115,7 +115,8 @@ pub fn open_or_create(dir: &Path) -> Result<GazetteIndex> {
 /// `scripts/oneshot_compare.py` 1.18x -> 1.07x the filing build's CPU
 /// (p50; on indexes built with `--threads 1`, whose layout is the same
 /// for both, 1.05x -> 1.00x), 4% fewer instructions; `batch` the same
-/// (0.96-1.05x); indexing the mix 4% more CPU (a zstd context per block).
+/// (0.96-1.05x); indexing the mix 4-6% more CPU (a zstd context per
+/// block).
 fn store_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
