@@ -4,6 +4,21 @@
 use serde::{Deserialize, Serialize};
 use tantivy::time::{Date, Month};
 
+/// Byte and char offsets of a span of text: where a passage sits in its
+/// document (indexing computes it) and a highlight in its passage (the
+/// JSON of `query` and `batch` prints both, `docs/JSON.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset past the last byte.
+    pub end: usize,
+    /// Unicode scalar offset of the first char.
+    pub char_start: usize,
+    /// Unicode scalar offset past the last char.
+    pub char_end: usize,
+}
+
 /// What a document or passage is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -9,9 +9,8 @@ use crate::analysis::langid::{self, Census, Script};
 use crate::analysis::minhash::MinHash;
 use crate::analysis::{gram_size, tag_language};
 use crate::ingest::Parsed;
-use crate::model::Kind;
+use crate::model::{Kind, Span};
 use crate::schema::Fields;
-use crate::search::hit::Span;
 
 /// Language used when nothing can be detected.
 pub const UNDETERMINED: &str = "und";

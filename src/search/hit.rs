@@ -5,21 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::facets::Facets;
+pub use crate::model::Span;
 use crate::model::{Kind, TweetMeta};
 use crate::search::explain::Explanation;
-
-/// Byte and char offsets of a span.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Span {
-    /// Byte offset of the first byte.
-    pub start: usize,
-    /// Byte offset past the last byte.
-    pub end: usize,
-    /// Unicode scalar offset of the first char.
-    pub char_start: usize,
-    /// Unicode scalar offset past the last char.
-    pub char_end: usize,
-}
 
 /// The passage of a hit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
