@@ -214,6 +214,8 @@ pub(crate) fn by_grams(
     if coverage < MIN_COVERAGE || scored.get(1).is_some_and(|next| best - next.0 < MIN_MARGIN) {
         return None;
     }
+    // A language without grams holds the query's words as often as the
+    // named one holds its grams (asked above).
     if stems_share >= coverage {
         return None;
     }
