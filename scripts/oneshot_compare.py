@@ -5,11 +5,21 @@
 # Usage: scripts/oneshot_compare.py ROUNDS BIN1 IDX1 [BIN2 IDX2 ...]
 #   Q=FILE: queries one per line (default: the 51 of bench_oneshot.sh)
 #   PERQ=1: each query's CPU median per build
-# Make the indexes alike: an index copied with `cp -r` answered up to 20%
-# faster than the same index as tantivy wrote it (2026-12-03, every build
-# alike), so copy all of them (or none) before comparing.
-import sys, subprocess, time, resource, statistics, os
+# Every index is copied afresh (`cp -r` into a temporary folder) just
+# before the run, all alike: the same index answered 15-20% faster copied
+# than as tantivy wrote it, and an older copy slower again (the page
+# cache; docs/RELEVANCE.md, "One-shot queries: the languages without
+# grams first"). NOCOPY=1 measures the indexes as they are.
+import sys, subprocess, time, resource, statistics, os, shutil, tempfile, atexit
 R=int(sys.argv[1]); pairs=list(zip(sys.argv[2::2], sys.argv[3::2]))
+if not os.environ.get('NOCOPY'):
+  tmp=tempfile.mkdtemp(prefix='oneshot-'); atexit.register(shutil.rmtree, tmp, True)
+  copied=[]
+  for i,(b,ix) in enumerate(pairs):
+    dst=os.path.join(tmp, f"ix{i}")
+    subprocess.run(['cp','-r',ix,dst],check=True)
+    copied.append((b,dst))
+  pairs=copied
 Q=["Guaido","election","football match","Bolsonaro","Merkel","inflation","oil prices","earthquake","vaccine",
  "world cup","presidente","eleições","gobierno","élections","gouvernement","Regierung","Wahlen","Fußball",
  "interest rates","central bank","coronavirus","refugees","Brexit","Trump","Putin","climate change",

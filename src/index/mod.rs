@@ -100,29 +100,28 @@ pub fn open_or_create(dir: &Path) -> Result<GazetteIndex> {
     })
 }
 
-/// The stored passages' compression: zstd (level 3) in 16 KiB blocks.
+/// The stored passages' compression: zstd (level 3) in 32 KiB blocks.
 /// Measured on the news + tweets mix (673,038 passages, one run each,
 /// `examples/index_space.rs` and `du` after `optimize`): lz4 in tantivy's
 /// 16 KiB blocks 266 MB, zstd 16 KiB 221 MB, zstd 64 KiB 214 MB, zstd
 /// level 9 in 64 KiB 209 MB (and the slowest to index). A hit decompresses
-/// its block, and its document's first passage's: with 64 KiB blocks a
+/// one block, or two (its document's first passage): with 64 KiB blocks a
 /// one-shot query spent a fifth of its instructions in zstd (callgrind,
-/// `Guaido` on the mix: 4.3 of 21 M), with 32 KiB an eighth (`inflation`:
-/// 2.1 of 16.3 M, five blocks). The whole index of the mix (`du`, not
-/// optimized): 64 KiB 281 MB, 32 KiB 280 MB, 16 KiB 284 MB (the filing
-/// build's lz4 288 MB). 16 KiB against 32 KiB (2026-12-05, indexes
-/// copied afresh before each comparison): the 51 one-shot queries of
-/// `scripts/oneshot_compare.py` 1.18x -> 1.07x the filing build's CPU
-/// (p50; on indexes built with `--threads 1`, whose layout is the same
-/// for both, 1.05x -> 1.00x), 4% fewer instructions; `batch` the same
-/// (0.96-1.05x); indexing the mix 4-6% more CPU (a zstd context per
-/// block).
+/// `Guaido` on the mix: 4.3 of 21 M). The whole index of the mix (`du`,
+/// not optimized): 64 KiB 281 MB, 32 KiB 280 MB, 16 KiB 284 MB; 32 KiB
+/// took 7% off the instructions of the 51 one-shot queries of
+/// `scripts/bench_oneshot.sh` (1,224 → 1,137 M, `scripts/instructions.py`).
+/// 16 KiB, tried (2026-12-05): 4.2% fewer instructions again (985.5 →
+/// 943.8 M), but no CPU time measurably saved (0.98–1.00x in four
+/// comparisons of freshly copied indexes, two of them with one segment
+/// layout for both) for 4–6% more indexing CPU (a zstd context per
+/// block) and 4 MB more: not kept.
 fn store_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
             compression_level: Some(3),
         }),
-        docstore_blocksize: 16 << 10,
+        docstore_blocksize: 32 << 10,
         ..tantivy::IndexSettings::default()
     }
 }
