@@ -5,8 +5,13 @@
 # without highlights), medians of
 # ROUNDS rounds, builds alternating; ratios to the first build.
 # Usage: scripts/batch_compare.sh ROUNDS NAME=BINARY...
-# Indexes in $QS made apart should be made alike: an index copied with
-# `cp -r` answered up to 20% faster than as tantivy wrote it (copy all).
+# Indexes are built with `--threads 1` (the segments of a two-thread
+# build differ run to run, and that alone moved the headline batch by
+# 13%), and every index is copied afresh before the rounds (a copy
+# answers up to 20% faster than an index as tantivy wrote it, an older
+# copy slower again: the page cache). An index already in $QS is used
+# as it is: give builds of one index format the same index (a link) to
+# compare their query paths alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: $0 ROUNDS NAME=BINARY..." >&2; exit 2; }
@@ -18,15 +23,18 @@ declare -A BIN
 NAMES=()
 for nb in "$@"; do BIN[${nb%%=*}]=${nb#*=}; NAMES+=("${nb%%=*}"); done
 for n in "${NAMES[@]}"; do
-  [ -d "$QS/$n-x" ] || "${BIN[$n]}" --index "$QS/$n-x" index "$C/ir-xquad-r/docs.jsonl.gz" >/dev/null 2>&1
-  [ -d "$QS/$n-h" ] || "${BIN[$n]}" --index "$QS/$n-h" index "$C/ir-news-headlines/docs.jsonl.gz" >/dev/null 2>&1
+  [ -d "$QS/$n-x" ] || "${BIN[$n]}" --index "$QS/$n-x" index --threads 1 "$C/ir-xquad-r/docs.jsonl.gz" >/dev/null 2>&1
+  [ -d "$QS/$n-h" ] || "${BIN[$n]}" --index "$QS/$n-h" index --threads 1 "$C/ir-news-headlines/docs.jsonl.gz" >/dev/null 2>&1
 done
+FRESH=$(mktemp -d)
+trap 'rm -rf "$FRESH"' EXIT
+for n in "${NAMES[@]}"; do for c in x h; do cp -r "$QS/$n-$c/" "$FRESH/$n-$c"; done; done
 : > "$QS/times"
 for _ in $(seq "$R"); do for n in "${NAMES[@]}"; do
   for m in x-nohl x-hl h-nohl h-hl; do
     c=${m%%-*}; Q=$C/ir-xquad-r/queries.tsv; [ "$c" = h ] && Q=$C/ir-news-headlines/queries.tsv
     hl=(); [ "${m#*-}" = nohl ] && hl=(--no-highlights)
-    /usr/bin/time -f "%U %S" -o "$QS/t" "${BIN[$n]}" --index "$QS/$n-$c" batch --input-format tsv "${hl[@]}" "$Q" >/dev/null 2>&1
+    /usr/bin/time -f "%U %S" -o "$QS/t" "${BIN[$n]}" --index "$FRESH/$n-$c" batch --input-format tsv "${hl[@]}" "$Q" >/dev/null 2>&1
     echo "$n $m $(awk '{print $1 + $2}' "$QS/t")" >> "$QS/times"
   done
 done; done
