@@ -81,6 +81,14 @@ pub(crate) fn by_grams(
         }
         Ok(n)
     };
+    // Nothing to tell without words, nor without a gram language to name
+    // (Thai's grams say nothing of a query's language, see below): no
+    // dictionary is asked then.
+    let scored_by_grams =
+        |l: &&str| gram_size(l).is_some() && !SCRIPT_TRIGRAM_LANGUAGES.contains(l);
+    if words.is_empty() || !candidates.iter().any(scored_by_grams) {
+        return None;
+    }
     // The languages without grams cannot be scored by grams; one whose
     // stems cover as large a share of the query's words as the named
     // language's passages hold of its grams (an English headline against
@@ -88,13 +96,10 @@ pub(crate) fn by_grams(
     // share is known first: when one holds every word (most queries in
     // English, Spanish, French …), no gram language can beat it, and not
     // one of the gram dictionaries is asked.
-    if words.is_empty() {
-        return None;
-    }
     let mut stems_share: f64 = 0.0;
+    let step = words.len().div_ceil(MAX_GRAMS);
     for &other in candidates.iter().filter(|l| gram_size(l).is_none()) {
         let analyzer = Analyzer::for_lang(Some(other));
-        let step = words.len().div_ceil(MAX_GRAMS);
         let stems: Vec<String> = (words.iter().step_by(step))
             .filter_map(|w| analyzer.stem_term(w))
             .collect();
