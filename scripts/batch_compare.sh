@@ -9,7 +9,8 @@
 # build differ run to run, and that alone moved the headline batch by
 # 13%), and every index is copied afresh before the rounds (a copy
 # answers up to 20% faster than an index as tantivy wrote it, an older
-# copy slower again: the page cache). An index already in $QS is used
+# copy slower again: the page cache), and so is every binary. An index
+# already in $QS is used
 # as it is: give builds of one index format the same index (a link) to
 # compare their query paths alone.
 set -euo pipefail
@@ -29,6 +30,9 @@ done
 FRESH=$(mktemp -d)
 trap 'rm -rf "$FRESH"' EXIT
 for n in "${NAMES[@]}"; do for c in x h; do cp -r "$QS/$n-$c/" "$FRESH/$n-$c"; done; done
+# The binaries too: one written long ago ran 10% slower than a fresh copy
+# of itself (docs/RELEVANCE.md, "Common grams left out of a query").
+for n in "${NAMES[@]}"; do cp "${BIN[$n]}" "$FRESH/bin-$n"; BIN[$n]=$FRESH/bin-$n; done
 : > "$QS/times"
 for _ in $(seq "$R"); do for n in "${NAMES[@]}"; do
   for m in x-nohl x-hl h-nohl h-hl; do
