@@ -106,6 +106,56 @@ fn turkish_case_endings_after_an_apostrophe_are_not_words() {
 }
 
 #[test]
+fn a_gram_in_more_than_a_fifth_of_its_languages_passages_is_left_out() {
+    // 1,200 Swahili news items all saying `habari` (news), each with a
+    // word of its own, and one about children. `bari` is in no passage:
+    // it could only match by its trigrams `bar` and `ari`, which every
+    // `habari` passage holds. A gram in more than a fifth of its
+    // language's passages tells them apart by little and is left out.
+    // The words of their own share no trigram with `bari` or `mtoto`.
+    let letters = |mut i: usize| {
+        let alphabet = b"cdfghjklnpsvwyz";
+        let mut w = String::from("neno");
+        for _ in 0..3 {
+            w.push(alphabet[i % alphabet.len()] as char);
+            i /= alphabet.len();
+        }
+        w
+    };
+    let mut records: Vec<String> = (0..1200)
+        .map(|i| {
+            format!(
+                r#"{{"id": "n{i}", "lang": "sw", "body": "Habari za leo: {}."}}"#,
+                letters(i)
+            )
+        })
+        .collect();
+    records.push(
+        r#"{"id": "children", "lang": "sw", "body": "Watoto wanacheza mpira uwanjani."}"#
+            .to_string(),
+    );
+    let refs: Vec<&str> = records.iter().map(String::as_str).collect();
+    let idx = index_of(&refs);
+    let sw = ["--lang", "sw", "--no-highlights"];
+    let resp = idx.query("bari", &sw);
+    assert_eq!(resp.total, 0);
+    // A rare gram still matches (`tot`, `oto` of `mtoto`, in one passage).
+    let resp = idx.query("mtoto bari", &sw);
+    assert_eq!(doc_ids(&resp), ["children"]);
+    assert_eq!(resp.total, 1);
+    // Every gram kept: `bari` matches each `habari` passage by its grams.
+    let out = idx
+        .query_cmd("mtoto bari", &sw)
+        .args(["--format", "json"])
+        .env("GAZETTE_COMMON_GRAM_SHARE", "1")
+        .output()
+        .unwrap();
+    let all: gazette::search::Response = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(all.total, 1201);
+    assert_eq!(doc_ids(&all)[0], "children");
+}
+
+#[test]
 fn a_language_without_a_stemmer_matches_by_trigrams() {
     // Swahili has no stemmer: `mtoto` (a child) and `watoto` (children)
     // differ in their noun-class prefix; their trigrams `tot`, `oto` meet.
