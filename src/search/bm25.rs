@@ -58,11 +58,12 @@ pub fn scoped_count(scope: u64, doc_freq: u64, all: u64) -> u64 {
 
 /// Whether a term in `doc_freq` of a scope's `all` documents is in more
 /// than `share` of them, counting at least [`SCOPE_FLOOR`] documents
-/// ([`Bm25TermQuery::unless_common`]): in a small index (the seed corpus,
-/// a language of few passages) nothing is common, as every word of three
-/// passages would otherwise be.
+/// ([`crate::search::query::Compiler::leaving_out`]): in a small index
+/// (the seed corpus, a language of few passages) nothing is common, as
+/// every word of three passages would otherwise be. A share of 1 or more:
+/// nothing is.
 pub fn is_common(doc_freq: u64, all: u64, share: f64) -> bool {
-    doc_freq as f64 > share * all.max(SCOPE_FLOOR) as f64
+    share < 1.0 && doc_freq as f64 > share * all.max(SCOPE_FLOOR) as f64
 }
 
 /// Documents containing `term`, scored by BM25 with `params`.
@@ -73,9 +74,6 @@ pub struct Bm25TermQuery {
     /// The term whose documents are the term's N, when not all of them:
     /// a stem's language (see [`Bm25TermQuery::within`]).
     scope: Option<Term>,
-    /// Matches nothing when the term is in more than this share of the
-    /// documents holding this term ([`Bm25TermQuery::unless_common`]).
-    common: Option<(f64, Term)>,
 }
 
 impl fmt::Debug for Bm25TermQuery {
@@ -95,17 +93,7 @@ impl Bm25TermQuery {
             term,
             params,
             scope: None,
-            common: None,
         }
-    }
-
-    /// The same query matching nothing when the term is in more than
-    /// `share` of the documents holding `scope` (a gram in more than a
-    /// fifth of its language's passages: a query leaves it out), counted
-    /// over everything searched together.
-    pub fn unless_common(mut self, share: f64, scope: Term) -> Bm25TermQuery {
-        self.common = Some((share, scope));
-        self
     }
 
     /// The same query with the documents containing `scope` as its N: a
@@ -152,12 +140,6 @@ impl Query for Bm25TermQuery {
                     statistics_provider.doc_freq(&self.term)?
                 };
                 term_infos = Some(infos);
-                if let Some((share, scope)) = &self.common {
-                    let all = terms::stats_doc_freq(statistics_provider, searcher, scope)?;
-                    if is_common(doc_freq, all, *share) {
-                        return tantivy::query::EmptyQuery.weight(enable_scoring);
-                    }
-                }
                 let tokens = terms::stats_total_num_tokens(
                     statistics_provider,
                     searcher,
@@ -170,17 +152,7 @@ impl Query for Bm25TermQuery {
                 };
                 Bm25Similarity::for_term(statistics_provider, tokens, self.params, doc_freq, scope)?
             }
-            EnableScoring::Disabled { searcher_opt, .. } => {
-                // Counting only (no scores), the same documents match.
-                if let (Some((share, scope)), Some(searcher)) = (&self.common, searcher_opt) {
-                    let doc_freq = terms::stats_doc_freq(searcher, searcher, &self.term)?;
-                    let all = terms::stats_doc_freq(searcher, searcher, scope)?;
-                    if is_common(doc_freq, all, *share) {
-                        return tantivy::query::EmptyQuery.weight(enable_scoring);
-                    }
-                }
-                Bm25Similarity::unscored(self.params)
-            }
+            EnableScoring::Disabled { .. } => Bm25Similarity::unscored(self.params),
         };
         Ok(Box::new(Bm25TermWeight {
             term: self.term.clone(),
@@ -649,54 +621,18 @@ mod tests {
     }
 
     #[test]
-    fn a_common_term_matches_nothing_when_asked_to() {
-        let mut schema = Schema::builder();
-        let body = schema.add_text_field("body", TEXT);
-        let lang = schema.add_text_field("lang", tantivy::schema::STRING);
-        let index = Index::create_in_ram(schema.build());
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
-        // 1,500 Swahili passages, `ana` in 450 of them and `kiti` in 300
-        // (a fifth: not more); 3,000 English passages, `ana` in none; 100
-        // Somali passages, `iyo` in 50.
-        for i in 0..1500 {
-            let mut text = format!("w{i}");
-            if i < 450 {
-                text.push_str(" ana");
-            }
-            if (500..800).contains(&i) {
-                text.push_str(" kiti");
-            }
-            writer
-                .add_document(doc!(body => text, lang => "sw"))
-                .unwrap();
-        }
-        for i in 0..3000 {
-            writer
-                .add_document(doc!(body => format!("e{i}"), lang => "en"))
-                .unwrap();
-        }
-        for i in 0..100 {
-            let text = if i % 2 == 0 { "iyo" } else { "kale" };
-            writer
-                .add_document(doc!(body => text, lang => "so"))
-                .unwrap();
-        }
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let q = |word: &str| Bm25TermQuery::new(term(body, word), Bm25Params::TANTIVY);
-        let sw = term(lang, "sw");
-        let hits = |q: &Bm25TermQuery| searcher.search(q, &tantivy::collector::Count).unwrap();
-        // In 30% of Swahili's passages (10% of all): left out at a fifth.
-        assert_eq!(hits(&q("ana")), 450);
-        assert_eq!(hits(&q("ana").unless_common(0.2, sw.clone())), 0);
-        assert_eq!(hits(&q("ana").unless_common(0.3, sw.clone())), 450);
-        // In exactly a fifth: kept, with its scores unchanged.
-        let kept = q("kiti").unless_common(0.2, sw);
-        assert_eq!(scores(&searcher, &kept), scores(&searcher, &q("kiti")));
-        assert_eq!(hits(&kept), 300);
-        // Half of Somali's 100 passages, but fewer than a fifth of the
-        // floor: a language of few passages has nothing common.
-        assert_eq!(hits(&q("iyo").unless_common(0.2, term(lang, "so"))), 50);
+    fn common_means_more_than_the_share_of_at_least_the_floor() {
+        // A fifth of 1,500 passages is 300: 301 is common, 300 not.
+        assert!(is_common(301, 1500, 0.2));
+        assert!(!is_common(300, 1500, 0.2));
+        // A language of 100 passages counts the floor's 1,000: a word in
+        // every one of them is not common (a fifth of the floor is 200).
+        assert!(!is_common(100, 100, 0.2));
+        assert!(is_common(201, 100, 0.2));
+        // A share of 1 keeps everything, even a term counted in more
+        // documents than its scope holds.
+        assert!(!is_common(5000, 5000, 1.0));
+        assert!(!is_common(5001, 5000, 1.0));
     }
 
     #[test]

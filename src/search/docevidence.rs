@@ -18,8 +18,8 @@
 //! Nothing is indexed twice: the index stays one set of postings, and the
 //! document statistics cost one more walk over the query terms' postings.
 
-use std::borrow::Cow;
 use std::fmt;
+
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
@@ -30,7 +30,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use crate::search::bm25::{
-    Bm25Params, describe_term, idf, idf_explanation, is_common, scoped_count, tf_explanation,
+    Bm25Params, describe_term, idf, idf_explanation, scoped_count, tf_explanation,
 };
 use crate::search::doclevel::DocLevelScorer;
 use crate::search::layout::{Layout, Lengths};
@@ -54,9 +54,6 @@ pub struct EvidenceTerm {
     /// The form counts only in the documents where no other form of its
     /// word is ([`EvidenceTerm::as_fallback`]).
     pub fallback: bool,
-    /// Left out of the query when in more than this share of its
-    /// scope's passages ([`EvidenceTerm::unless_common`]).
-    pub common: Option<f64>,
 }
 
 impl EvidenceTerm {
@@ -68,7 +65,6 @@ impl EvidenceTerm {
             group,
             scope: None,
             fallback: false,
-            common: None,
         }
     }
 
@@ -81,14 +77,6 @@ impl EvidenceTerm {
     /// [`crate::search::bm25::Bm25TermQuery::within`] counts a passage's.
     pub fn within(mut self, scope: Term) -> Self {
         self.scope = Some(scope);
-        self
-    }
-
-    /// The term left out of the query when it is in more than `share` of
-    /// its scope's passages, as the passage query leaves it out
-    /// ([`crate::search::bm25::Bm25TermQuery::unless_common`]).
-    pub fn unless_common(mut self, share: f64) -> Self {
-        self.common = Some(share);
         self
     }
 
@@ -308,28 +296,6 @@ thread_local! {
     /// segment never changes, and its deletes are in the key.
     static KEPT: std::cell::RefCell<(FxHashMap<KeptKey, Arc<DocFreqs>>, usize)> =
         std::cell::RefCell::new((FxHashMap::default(), 0));
-}
-
-/// The indexes of the terms not left out as common
-/// ([`EvidenceTerm::unless_common`]), counted over everything searched
-/// together as the passage query counts them.
-fn uncommon(
-    stats: &dyn tantivy::query::Bm25StatisticsProvider,
-    searcher: &tantivy::Searcher,
-    all: &[EvidenceTerm],
-) -> tantivy::Result<Vec<usize>> {
-    let mut out = Vec::with_capacity(all.len());
-    for (i, t) in all.iter().enumerate() {
-        if let (Some(share), Some(scope)) = (t.common, &t.scope) {
-            let n = terms::stats_doc_freq(stats, searcher, &t.term)?;
-            let of = terms::stats_doc_freq(stats, searcher, scope)?;
-            if is_common(n, of, share) {
-                continue;
-            }
-        }
-        out.push(i);
-    }
-    Ok(out)
 }
 
 /// Each term's documents in one segment (through [`KEPT`]).
@@ -613,36 +579,31 @@ impl Query for DocEvidenceQuery {
         };
         let schema = enable_scoring.schema();
         let position = schema.get_field_name(self.position).to_string();
-        let uncommon = uncommon(statistics_provider, searcher, &self.terms)?;
-        let kept: Cow<[EvidenceTerm]> = match uncommon.len() == self.terms.len() {
-            true => Cow::Borrowed(&self.terms),
-            false => uncommon.iter().map(|&i| self.terms[i].clone()).collect(),
-        };
         let first = Term::from_field_u64(self.position, 0);
         let documents = terms::stats_doc_freq(statistics_provider, searcher, &first)?.max(1);
         let mut per_segment = Vec::with_capacity(searcher.segment_readers().len());
-        let mut doc_freq = vec![0u64; kept.len()];
+        let mut doc_freq = vec![0u64; self.terms.len()];
         let mut layouts = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
             let layout = Layout::of(reader, &position)?;
-            let lists = segment_doc_freqs(reader, &kept, &layout)?;
+            let lists = segment_doc_freqs(reader, &self.terms, &layout)?;
             layouts.push(layout);
             for (n, list) in doc_freq.iter_mut().zip(&lists) {
                 *n += list.len() as u64;
             }
             per_segment.push(lists);
         }
-        if let Some(shared) = self.shared.get().filter(|s| s.len() == self.terms.len()) {
-            doc_freq = uncommon.iter().map(|&i| shared[i]).collect();
+        if let Some(shared) = self.shared.get().filter(|s| s.len() == doc_freq.len()) {
+            doc_freq.clone_from(shared);
         }
         // Per term: its idf over documents and its field's average
         // document length.
-        let mut term_weights = Vec::with_capacity(kept.len());
+        let mut term_weights = Vec::with_capacity(self.terms.len());
         let passages = statistics_provider.total_num_docs()?.max(1);
         // Each scope's passages, once per query (a word's stems and grams
         // share their language's).
         let mut shares: Vec<(&Term, u64)> = Vec::new();
-        for (t, &n) in kept.iter().zip(&doc_freq) {
+        for (t, &n) in self.terms.iter().zip(&doc_freq) {
             let tokens =
                 terms::stats_total_num_tokens(statistics_provider, searcher, t.term.field())?;
             let scoped = match &t.scope {
@@ -1068,60 +1029,6 @@ mod tests {
         let few = Term::from_field_text(body, "w1");
         let floor = bm25(1.0, 3.0, 3.0, 10.0, SCOPE_FLOOR as f32, params);
         assert!((score(apfel().within(few)) - floor).abs() < 1e-5);
-    }
-
-    #[test]
-    fn a_common_term_is_left_out_of_the_evidence() {
-        // 1,000 one-passage documents of language "sw": "ana" in 300 of
-        // them, "kiti" in 5 (documents 0 to 4, each with "ana" too).
-        let docs: Vec<String> = (0..1000)
-            .map(|i| {
-                let mut text = format!("sw w{i}");
-                if i < 300 {
-                    text.push_str(" ana");
-                }
-                if i < 5 {
-                    text.push_str(" kiti");
-                }
-                text
-            })
-            .collect();
-        let refs: Vec<[&str; 1]> = docs.iter().map(|d| [d.as_str()]).collect();
-        let slices: Vec<&[&str]> = refs.iter().map(|d| &d[..]).collect();
-        let (index, body, position) = passages_index(&slices);
-        let searcher = index.reader().unwrap().searcher();
-        let params = Bm25Params { k1: 1.2, b: 0.75 };
-        let sw = Term::from_field_text(body, "sw");
-        let word = |w: &str, group| {
-            EvidenceTerm::new(Term::from_field_text(body, w), 1.0, group).within(sw.clone())
-        };
-        let search = |terms: Vec<EvidenceTerm>| {
-            let q = DocEvidenceQuery::new(terms, position, params, params);
-            let mut got: Vec<(u32, Score)> = searcher
-                .search(&q, &TopDocs::with_limit(1000).order_by_score())
-                .unwrap()
-                .into_iter()
-                .map(|(s, a)| (a.doc_id, s))
-                .collect();
-            got.sort_by_key(|&(d, _)| d);
-            got
-        };
-        let both = search(vec![word("ana", 0), word("kiti", 1)]);
-        assert_eq!(both.len(), 300);
-        // "ana" in 30% of the language's passages, left out at a fifth:
-        // the evidence is "kiti"'s alone, as if "ana" were not asked.
-        let pruned = search(vec![
-            word("ana", 0).unless_common(0.2),
-            word("kiti", 1).unless_common(0.2),
-        ]);
-        assert_eq!(pruned, search(vec![word("kiti", 1)]));
-        assert_eq!(pruned.len(), 5);
-        // At a third, kept.
-        let kept = search(vec![
-            word("ana", 0).unless_common(0.34),
-            word("kiti", 1).unless_common(0.34),
-        ]);
-        assert_eq!(kept, both);
     }
 
     proptest::proptest! {

@@ -474,13 +474,40 @@ impl Engine {
         let detected = query_lang
             .as_ref()
             .is_some_and(|q| q.by != QueryLangBy::Given);
-        let compiler = Compiler::new(&self.index().fields, langs).detected(detected);
+        let searchers = self.searchers();
+        let common = |gram: &str| self.common_gram(&searchers, gram);
+        let compiler = Compiler::new(&self.index().fields, langs)
+            .detected(detected)
+            .leaving_out(&common);
         let compiler = if phrases_as_words {
             compiler.phrases_as_words()
         } else {
             compiler
         };
         compiler.compile(&req.query)
+    }
+
+    /// Whether a gram term (`sw#ari`) is in more than
+    /// [`query::common_gram_share`] of its language's passages, counted
+    /// over every index searched (as the statistics of several indexes
+    /// count): such a gram is left out of the query
+    /// ([`Compiler::leaving_out`]).
+    fn common_gram(&self, searchers: &[Searcher], gram: &str) -> bool {
+        let Some((code, _)) = gram.split_once(crate::analysis::GRAM_SEP) else {
+            return false;
+        };
+        let fields = &self.index().fields;
+        let count = |term: Term| -> u64 {
+            (searchers.iter())
+                .map(|s| terms::doc_freq(s, &term).unwrap_or(0))
+                .sum()
+        };
+        let share = query::common_gram_share();
+        let n = count(Term::from_field_text(fields.body_gram, gram));
+        // Most grams are rare, common even among the fewest passages a
+        // language is counted as having: theirs need no counting.
+        bm25::is_common(n, 0, share)
+            && bm25::is_common(n, count(Term::from_field_text(fields.lang, code)), share)
     }
 
     /// A warning when the request's language filter names a language no

@@ -243,6 +243,9 @@ pub struct Compiler<'a> {
     /// Positive phrases are searched as their words (a phrase no passage
     /// has; see [`Compiler::phrases_as_words`]).
     phrases_as_words: bool,
+    /// Whether a gram term is common in the indexes searched: such a gram
+    /// is left out of the query ([`Compiler::leaving_out`]).
+    common_gram: Option<&'a dyn Fn(&str) -> bool>,
     /// The positive phrases of several words, as written.
     phrases: Vec<String>,
     /// See [`Compiled::lang_filters`].
@@ -455,7 +458,20 @@ impl<'a> Compiler<'a> {
             phrases: Vec::new(),
             lang_filters: Vec::new(),
             detected: false,
+            common_gram: None,
         }
+    }
+
+    /// Leaves out of the query (its passage terms and its document
+    /// evidence) each gram for which `common` is true: one in more than
+    /// [`COMMON_GRAM_SHARE`] of its language's passages in the indexes
+    /// searched ([`crate::search::bm25::is_common`]). Decided here, once
+    /// per query, so that everything that runs the query (ranking,
+    /// counting, facets, several indexes as one) matches the same
+    /// passages. The grams still highlight (the highlighter's rule).
+    pub fn leaving_out(mut self, common: &'a dyn Fn(&str) -> bool) -> Self {
+        self.common_gram = Some(common);
+        self
     }
 
     /// The query's language was detected, not asked for: a word's exact
@@ -941,6 +957,10 @@ impl<'a> Compiler<'a> {
                 self.spec.grams.push(grams.clone());
             }
         }
+        let grams: Vec<String> = match self.common_gram {
+            Some(common) => grams.into_iter().filter(|g| !common(g)).collect(),
+            None => grams,
+        };
         let exact_weight = if stems.is_empty() { 1.0 } else { EXACT_WEIGHT };
         let (body, body_gram, lang) = (self.fields.body, self.fields.body_gram, self.fields.lang);
         let terms = |field: Field, boost: f32| -> Vec<Box<dyn Query>> {
@@ -959,14 +979,10 @@ impl<'a> Compiler<'a> {
                 boosted(q, boost * STEM_WEIGHT)
             });
             // The passage text's trigrams are in a field of their own.
-            let grams = grams.iter().filter(|_| field == body).map(move |g| {
-                let q = Bm25TermQuery::new(Term::from_field_text(body_gram, g), bm25_params());
-                let q = match language_of(lang, g, crate::analysis::GRAM_SEP) {
-                    Some(scope) => q.unless_common(common_gram_share(), scope),
-                    None => q,
-                };
-                boosted(Box::new(q), boost * gram_weight)
-            });
+            let grams = grams
+                .iter()
+                .filter(|_| field == body)
+                .map(move |g| boosted(text_term_query(body_gram, g), boost * gram_weight));
             exact.chain(stemmed).chain(grams).collect()
         };
         self.boost_title(fields, positive, |title| should(terms(title, 1.0)));
@@ -1013,8 +1029,7 @@ impl<'a> Compiler<'a> {
             for g in &grams {
                 let group = self.doc_group();
                 let term =
-                    EvidenceTerm::new(Term::from_field_text(body_gram, g), gram_weight, group)
-                        .unless_common(common_gram_share());
+                    EvidenceTerm::new(Term::from_field_text(body_gram, g), gram_weight, group);
                 self.doc_terms
                     .push(scoped(term, scope(g, crate::analysis::GRAM_SEP)));
             }
@@ -1241,6 +1256,40 @@ mod tests {
         assert!(t.contains(&"de:bundestag@de".to_string()), "{t:?}");
         assert!(t.contains(&"de#bun@de".to_string()), "{t:?}");
         assert!(t.contains(&"de#tag@de".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn common_grams_are_left_out_of_the_query_and_the_evidence() {
+        let (_, fields) = crate::schema::build();
+        let common = |g: &str| g == "de#und" || g == "de#des";
+        let c = Compiler::new(&fields, vec!["de"])
+            .leaving_out(&common)
+            .compile("Bundestag");
+        let mut searched: Vec<String> = query_terms(&*c.query)
+            .into_iter()
+            .filter(|t| t.contains(crate::analysis::GRAM_SEP))
+            .collect();
+        searched.sort();
+        searched.dedup();
+        assert_eq!(searched, ["de#bun", "de#est", "de#nde", "de#sta", "de#tag"]);
+        let evidence = c.evidence.expect("an evidence clause").term_texts();
+        assert!(evidence.contains(&"de#bun@de".to_string()), "{evidence:?}");
+        assert!(
+            !evidence.iter().any(|t| t.starts_with("de#und")),
+            "{evidence:?}"
+        );
+        assert!(
+            !evidence.iter().any(|t| t.starts_with("de#des")),
+            "{evidence:?}"
+        );
+        // The word's stem and exact form stay; its grams still highlight
+        // (the highlighter weighs them itself).
+        assert!(
+            evidence.contains(&"de:bundestag@de".to_string()),
+            "{evidence:?}"
+        );
+        assert_eq!(c.highlight.grams.len(), 1);
+        assert_eq!(c.highlight.grams[0].len(), 7);
     }
 
     #[test]

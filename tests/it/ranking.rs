@@ -156,6 +156,68 @@ fn a_gram_in_more_than_a_fifth_of_its_languages_passages_is_left_out() {
 }
 
 #[test]
+fn common_grams_are_counted_over_every_index_searched() {
+    // Two indexes of 650 Swahili passages each, 150 of them `habari`
+    // (news): in one index 150 of its passages are fewer than a fifth of
+    // the 1,000 a language counts at least; in both, 300 of 1,300 are more.
+    // Searched as one, the indexes leave the grams of `habari` out, as
+    // one index holding everything would, and so do their facet counts.
+    let word = |mut i: usize| {
+        let alphabet = b"cdfghjklnpsvwyz";
+        let mut w = String::from("neno");
+        for _ in 0..3 {
+            w.push(alphabet[i % alphabet.len()] as char);
+            i /= alphabet.len();
+        }
+        w
+    };
+    let half = |from: usize| -> Vec<String> {
+        let mut out: Vec<String> = (from..from + 650)
+            .map(|i| {
+                let text = match i % 650 < 150 {
+                    true => format!("Habari za leo: {}.", word(i)),
+                    false => format!("Leo ni siku ya {}.", word(i)),
+                };
+                format!(r#"{{"id": "n{i}", "lang": "sw", "body": "{text}"}}"#)
+            })
+            .collect();
+        if from == 0 {
+            out.push(
+                r#"{"id": "children", "lang": "sw", "body": "Watoto wanacheza mpira."}"#.into(),
+            );
+        }
+        out
+    };
+    let (a, b) = (half(0), half(650));
+    let a_idx = index_of(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let b_idx = index_of(&b.iter().map(String::as_str).collect::<Vec<_>>());
+    let sw = ["--lang", "sw", "--no-highlights"];
+    // One index alone: `habari`'s grams are not common there.
+    assert_eq!(a_idx.query("bari", &sw).total, 150);
+    // Both as one: they are, and `bari` matches nothing by them.
+    let both = |query: &str, extra: &[&str]| -> gazette::search::Response {
+        let out = crate::common::gazette()
+            .arg("--index")
+            .arg(a_idx.path())
+            .arg("--index")
+            .arg(b_idx.path())
+            .args(["query", query, "--format", "json"])
+            .args(sw)
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    assert_eq!(both("bari", &[]).total, 0);
+    let resp = both("mtoto bari", &["--facets", "lang"]);
+    assert_eq!(doc_ids(&resp), ["children"]);
+    assert_eq!(resp.total, 1);
+    let facets = resp.facets.expect("facets");
+    assert_eq!(facets.lang.expect("lang counts").get("sw"), Some(&1));
+}
+
+#[test]
 fn a_language_without_a_stemmer_matches_by_trigrams() {
     // Swahili has no stemmer: `mtoto` (a child) and `watoto` (children)
     // differ in their noun-class prefix; their trigrams `tot`, `oto` meet.
