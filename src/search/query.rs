@@ -153,7 +153,8 @@ fn env_param(name: &str, default: f32) -> f32 {
 /// most to walk. ir-news-headlines nDCG@10 per language, average: 0.9033
 /// with every gram, 0.9031 at 0.2, 0.9021 at 0.15, 0.9016 at 0.1, 0.9001
 /// at 0.05; XQuAD-R paragraphs and sentences the same at 0.2 (0.9640,
-/// 0.8325); the headline batch 8% faster at 0.2 (docs/RELEVANCE.md).
+/// 0.8325); the headline batch 11–15% less CPU at 0.2
+/// (docs/RELEVANCE.md, "Common grams left out of a query").
 pub const COMMON_GRAM_SHARE: f32 = 0.2;
 
 /// [`COMMON_GRAM_SHARE`], unless `GAZETTE_COMMON_GRAM_SHARE` sets another
