@@ -476,9 +476,11 @@ impl Engine {
             .is_some_and(|q| q.by != QueryLangBy::Given);
         let searchers = self.searchers();
         let common = |gram: &str| self.common_gram(&searchers, gram);
+        let words = |lang: &str, word: &str| self.common_word(&searchers, lang, word);
         let compiler = Compiler::new(&self.index().fields, langs)
             .detected(detected)
             .leaving_out(&common);
+        let compiler = compiler.common_words(&words);
         let compiler = if phrases_as_words {
             compiler.phrases_as_words()
         } else {
@@ -508,6 +510,46 @@ impl Engine {
         // language is counted as having: theirs need no counting.
         bm25::is_common(n, 0, share)
             && bm25::is_common(n, count(Term::from_field_text(fields.lang, code)), share)
+    }
+
+    /// Whether a word (its folded form) is in more than
+    /// [`query::common_word_share`] of its language's passages, counted
+    /// over every index searched: a stop word of that language, for this
+    /// index ([`Compiler::common_words`]). Only the language's own
+    /// passages count: in an index of many languages a name (`Kinshasa`)
+    /// or a word several languages write alike is not common in one of
+    /// them because the others hold it.
+    fn common_word(&self, searchers: &[Searcher], lang: &str, word: &str) -> bool {
+        let share = query::common_word_share();
+        let fields = &self.index().fields;
+        let (word, lang) = (
+            Term::from_field_text(fields.body, word),
+            Term::from_field_text(fields.lang, lang),
+        );
+        let count = |term: &Term| -> u64 {
+            (searchers.iter())
+                .map(|s| terms::doc_freq(s, term).unwrap_or(0))
+                .sum()
+        };
+        // Its passages in every language bound those in its own: most
+        // words stop here.
+        let anywhere = count(&word);
+        if !bm25::is_common(anywhere, 0, share) {
+            return false;
+        }
+        let passages = count(&lang);
+        if !bm25::is_common(anywhere, passages, share) {
+            return false;
+        }
+        let all: u64 = searchers.iter().map(|s| s.num_docs()).sum();
+        let own = if passages >= all {
+            anywhere
+        } else {
+            (searchers.iter())
+                .map(|s| terms::doc_freq_both(s, &word, &lang).unwrap_or(0))
+                .sum()
+        };
+        bm25::is_common(own, passages, share)
     }
 
     /// A warning when the request's language filter names a language no

@@ -155,6 +155,63 @@ pub(crate) fn term_info(reader: &SegmentReader, term: &Term) -> tantivy::Result<
     Ok(info)
 }
 
+thread_local! {
+    /// Per (segment, term, other term): the passages holding both.
+    static BOTH: RefCell<FxHashMap<(SegmentId, Term, Term), u64>> =
+        RefCell::new(FxHashMap::default());
+}
+
+/// Passages of `searcher` holding both `a` and `b` (deleted ones
+/// included, as [`doc_freq`] counts): the shorter list walked, the longer
+/// one skipped through. Kept per thread and segment, as [`term_info`]
+/// keeps entries (a batch asks again for the words its queries share).
+pub(crate) fn doc_freq_both(searcher: &Searcher, a: &Term, b: &Term) -> tantivy::Result<u64> {
+    let mut n = 0;
+    for reader in searcher.segment_readers() {
+        let key = (reader.segment_id(), a.clone(), b.clone());
+        if let Some(k) = BOTH.with(|both| both.borrow().get(&key).copied()) {
+            n += k;
+            continue;
+        }
+        let k = match (
+            postings(reader, a, IndexRecordOption::Basic)?,
+            postings(reader, b, IndexRecordOption::Basic)?,
+        ) {
+            (Some(x), Some(y)) => intersection_count(x, y),
+            _ => 0,
+        };
+        BOTH.with(|both| {
+            let mut both = both.borrow_mut();
+            if both.len() >= MAX_TERMS {
+                both.clear();
+            }
+            both.insert(key, k);
+        });
+        n += k;
+    }
+    Ok(n)
+}
+
+/// How many documents two postings lists share.
+fn intersection_count(x: SegmentPostings, y: SegmentPostings) -> u64 {
+    use tantivy::{DocSet, TERMINATED};
+    let (mut short, mut long) = match x.doc_freq() <= y.doc_freq() {
+        true => (x, y),
+        false => (y, x),
+    };
+    let mut n = 0;
+    let mut doc = short.doc();
+    while doc != TERMINATED {
+        if long.seek(doc) == doc {
+            n += 1;
+        } else if long.doc() == TERMINATED {
+            break;
+        }
+        doc = short.advance();
+    }
+    n
+}
+
 /// The postings of `term` in `reader`, `None` when the segment lacks it.
 pub(crate) fn postings(
     reader: &SegmentReader,
@@ -235,6 +292,43 @@ mod tests {
         let index = Index::create_in_ram(b.build());
         let w = index.writer_with_num_threads(1, 15_000_000).unwrap();
         (index, body, title, w)
+    }
+
+    proptest::proptest! {
+        /// The passages holding both terms, counted by skipping through
+        /// the longer list, are those a plain walk of both finds, in every
+        /// segment (lists long enough to have skip blocks, and empty ones).
+        #[test]
+        fn both_counts_the_passages_holding_both(
+            docs in proptest::collection::vec((proptest::bool::ANY, 0u8..4), 1..600),
+            split in 0usize..600,
+        ) {
+            let mut b = Schema::builder();
+            let body = b.add_text_field("body", TEXT);
+            let index = Index::create_in_ram(b.build());
+            let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+            for (i, (cat, dogs)) in docs.iter().enumerate() {
+                let mut text = String::from("x");
+                if *cat {
+                    text.push_str(" cat");
+                }
+                if *dogs > 0 {
+                    text.push_str(" dog");
+                }
+                w.add_document(doc!(body => text)).unwrap();
+                if i == split {
+                    w.commit().unwrap();
+                }
+            }
+            w.commit().unwrap();
+            let searcher = index.reader().unwrap().searcher();
+            let (cat, dog) = (Term::from_field_text(body, "cat"), Term::from_field_text(body, "dog"));
+            let want = docs.iter().filter(|(c, d)| *c && *d > 0).count() as u64;
+            proptest::prop_assert_eq!(doc_freq_both(&searcher, &cat, &dog).unwrap(), want);
+            // Again, from the per-thread table, and the other way round.
+            proptest::prop_assert_eq!(doc_freq_both(&searcher, &cat, &dog).unwrap(), want);
+            proptest::prop_assert_eq!(doc_freq_both(&searcher, &dog, &cat).unwrap(), want);
+        }
     }
 
     #[test]

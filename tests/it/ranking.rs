@@ -155,6 +155,77 @@ fn a_gram_in_more_than_a_fifth_of_its_languages_passages_is_left_out() {
     assert_eq!(doc_ids(&all)[0], "children");
 }
 
+/// A word of its own for record `i` (`neno` and three letters), sharing
+/// no trigram with the words the tests below search.
+fn own_word(mut i: usize) -> String {
+    let alphabet = b"cdfghjklnpsvwyz";
+    let mut w = String::from("neno");
+    for _ in 0..3 {
+        w.push(alphabet[i % alphabet.len()] as char);
+        i /= alphabet.len();
+    }
+    w
+}
+
+#[test]
+fn a_word_in_more_than_half_of_its_languages_passages_is_a_stop_word() {
+    // 1,200 Swahili items all saying `habari za leo` (today's news), and
+    // one about children: `habari` tells them apart by nothing.
+    let mut records: Vec<String> = (0..1200)
+        .map(|i| {
+            let text = format!("Habari za leo: {}.", own_word(i));
+            format!(r#"{{"id": "n{i}", "lang": "sw", "body": "{text}"}}"#)
+        })
+        .collect();
+    records.push(r#"{"id": "children", "lang": "sw", "body": "Watoto wanacheza."}"#.into());
+    let idx = index_of(&records.iter().map(String::as_str).collect::<Vec<_>>());
+    let sw = ["--lang", "sw"];
+    // Beside another word it is left out: the hits are that word's.
+    let resp = idx.query("habari watoto", &sw);
+    assert_eq!(doc_ids(&resp), ["children"]);
+    assert_eq!(resp.total, 1);
+    // Alone, it is what the query asks for.
+    assert_eq!(idx.query("habari", &sw).total, 1200);
+    // Every word kept: each `habari` item matches too.
+    let out = idx
+        .query_cmd("habari watoto", &sw)
+        .args(["--format", "json"])
+        .env("GAZETTE_COMMON_WORD_SHARE", "1")
+        .output()
+        .unwrap();
+    let all: gazette::search::Response = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(all.total, 1201);
+    assert_eq!(doc_ids(&all)[0], "children");
+}
+
+#[test]
+fn a_word_is_common_by_its_own_languages_passages_only() {
+    // 1,000 Lingala passages, all with `mbula` (rain), 100 of them naming
+    // Kinshasa; 3,000 French passages naming Kinshasa. `kinshasa` is in
+    // 3,100 passages, three times the Lingala ones, but in a tenth of
+    // them: not a Lingala stop word. `mbula` is.
+    let mut records: Vec<String> = (0..1000)
+        .map(|i| {
+            let place = if i < 100 { " na Kinshasa" } else { "" };
+            let text = format!("Mbula ezali kobeta{place} {}.", own_word(i));
+            format!(r#"{{"id": "ln{i}", "lang": "ln", "body": "{text}"}}"#)
+        })
+        .collect();
+    records.extend((0..3000).map(|i| {
+        let text = format!("La ville de Kinshasa {}.", own_word(i));
+        format!(r#"{{"id": "fr{i}", "lang": "fr", "body": "{text}"}}"#)
+    }));
+    let idx = index_of(&records.iter().map(String::as_str).collect::<Vec<_>>());
+    // In Lingala (`--lang` also keeps the hits to it): `mbula` is left
+    // out and the hits are the 100 naming Kinshasa. Had `kinshasa` been
+    // counted as common too, the query would be two stop words, both
+    // kept, and match all 1,000.
+    let resp = idx.query("mbula kinshasa", &["--lang", "ln", "--no-highlights"]);
+    assert_eq!(resp.total, 100);
+    let resp = idx.query("mbula", &["--lang", "ln", "--no-highlights"]);
+    assert_eq!(resp.total, 1000);
+}
+
 #[test]
 fn common_grams_are_counted_over_every_index_searched() {
     // Two indexes of 650 Swahili passages each, 150 of them `habari`
