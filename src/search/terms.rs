@@ -201,13 +201,22 @@ fn intersection_count(x: SegmentPostings, y: SegmentPostings) -> u64 {
     };
     let mut n = 0;
     let mut doc = short.doc();
+    // Leapfrog: each list seeks to the other's document (a seek only
+    // ever moves forward).
     while doc != TERMINATED {
-        if long.seek(doc) == doc {
-            n += 1;
-        } else if long.doc() == TERMINATED {
+        let at = match long.doc() < doc {
+            true => long.seek(doc),
+            false => long.doc(),
+        };
+        if at == TERMINATED {
             break;
         }
-        doc = short.advance();
+        if at == doc {
+            n += 1;
+            doc = short.advance();
+        } else {
+            doc = short.seek(at);
+        }
     }
     n
 }
