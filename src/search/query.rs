@@ -1301,6 +1301,39 @@ mod tests {
     }
 
     #[test]
+    fn common_words_are_stop_words_of_the_querys_language() {
+        let (_, fields) = crate::schema::build();
+        let common = |lang: &str, word: &str| lang == "sw" && (word == "na" || word == "ya");
+        let words = |langs: Vec<&'static str>, text: &str| {
+            let c = Compiler::new(&fields, langs)
+                .common_words(&common)
+                .compile(text);
+            let mut t: Vec<String> = query_terms(&*c.query)
+                .into_iter()
+                .filter(|t| !t.contains(crate::analysis::GRAM_SEP))
+                .collect();
+            t.sort();
+            t.dedup();
+            t
+        };
+        // Beside another word, left out; alone (or with each other), kept.
+        assert_eq!(words(vec!["sw"], "watoto na wazazi"), ["watoto", "wazazi"]);
+        assert_eq!(words(vec!["sw"], "na ya"), ["na", "ya"]);
+        // Never out of a phrase or a required word.
+        assert_eq!(
+            words(vec!["sw"], "\"watoto na wazazi\""),
+            ["na", "watoto", "wazazi"]
+        );
+        assert_eq!(words(vec!["sw"], "+na watoto"), ["na", "watoto"]);
+        // Only in the query's language, when it has one (here none: the
+        // words are also searched as English stems).
+        assert_eq!(
+            words(vec!["sw", "en"], "watoto na"),
+            ["en:na", "en:watoto", "na", "watoto"]
+        );
+    }
+
+    #[test]
     fn common_grams_are_left_out_of_the_query_and_the_evidence() {
         let (_, fields) = crate::schema::build();
         let common = |g: &str| g == "de#und" || g == "de#des";
