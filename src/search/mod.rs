@@ -499,17 +499,16 @@ impl Engine {
             return false;
         };
         let fields = &self.index().fields;
-        let count = |term: Term| -> u64 {
-            (searchers.iter())
-                .map(|s| terms::doc_freq(s, &term).unwrap_or(0))
-                .sum()
-        };
         let share = query::common_gram_share();
-        let n = count(Term::from_field_text(fields.body_gram, gram));
+        let n = doc_freq_all(searchers, &Term::from_field_text(fields.body_gram, gram));
         // Most grams are rare, common even among the fewest passages a
         // language is counted as having: theirs need no counting.
         bm25::is_common(n, 0, share)
-            && bm25::is_common(n, count(Term::from_field_text(fields.lang, code)), share)
+            && bm25::is_common(
+                n,
+                doc_freq_all(searchers, &Term::from_field_text(fields.lang, code)),
+                share,
+            )
     }
 
     /// Whether a word (its folded form) is in more than
@@ -526,18 +525,13 @@ impl Engine {
             Term::from_field_text(fields.body, word),
             Term::from_field_text(fields.lang, lang),
         );
-        let count = |term: &Term| -> u64 {
-            (searchers.iter())
-                .map(|s| terms::doc_freq(s, term).unwrap_or(0))
-                .sum()
-        };
         // Its passages in every language bound those in its own: most
         // words stop here.
-        let anywhere = count(&word);
+        let anywhere = doc_freq_all(searchers, &word);
         if !bm25::is_common(anywhere, 0, share) {
             return false;
         }
-        let passages = count(&lang);
+        let passages = doc_freq_all(searchers, &lang);
         if !bm25::is_common(anywhere, passages, share) {
             return false;
         }
@@ -903,6 +897,15 @@ struct Group {
 enum DocKey {
     Key(usize, Option<u32>),
     Id(usize, String),
+}
+
+/// Passages holding `term` in all of `searchers`, deleted ones included
+/// (as the statistics of several indexes count them); a failed lookup
+/// counts none.
+fn doc_freq_all(searchers: &[Searcher], term: &Term) -> u64 {
+    (searchers.iter())
+        .map(|s| terms::doc_freq(s, term).unwrap_or(0))
+        .sum()
 }
 
 /// How a query over `searcher` is scored: with its own statistics, or

@@ -229,6 +229,9 @@ pub struct Compiled {
     pub lang_filters: Vec<String>,
 }
 
+/// Whether a gram term (`sw#ari`) is common among its language's passages.
+pub type CommonGram<'a> = &'a dyn Fn(&str) -> bool;
+
 /// Whether a word is common among a language's passages: `(lang, word)`.
 pub type CommonWord<'a> = &'a dyn Fn(&str, &str) -> bool;
 
@@ -266,7 +269,7 @@ pub struct Compiler<'a> {
     phrases_as_words: bool,
     /// Whether a gram term is common in the indexes searched: such a gram
     /// is left out of the query ([`Compiler::leaving_out`]).
-    common_gram: Option<&'a dyn Fn(&str) -> bool>,
+    common_gram: Option<CommonGram<'a>>,
     /// Whether a word (its folded form) is common among a language's
     /// passages: a stop word of it ([`Compiler::common_words`]).
     common_word: Option<CommonWord<'a>>,
@@ -510,7 +513,7 @@ impl<'a> Compiler<'a> {
     /// per query, so that everything that runs the query (ranking,
     /// counting, facets, several indexes as one) matches the same
     /// passages. The grams still highlight (the highlighter's rule).
-    pub fn leaving_out(mut self, common: &'a dyn Fn(&str) -> bool) -> Self {
+    pub fn leaving_out(mut self, common: CommonGram<'a>) -> Self {
         self.common_gram = Some(common);
         self
     }
@@ -1300,6 +1303,19 @@ mod tests {
         assert!(t.contains(&"de#tag@de".to_string()), "{t:?}");
     }
 
+    /// The distinct text terms of a compiled query that `keep` keeps,
+    /// sorted.
+    fn sorted_terms(q: &dyn Query, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut t: Vec<String> = query_terms(q).into_iter().filter(|t| keep(t)).collect();
+        t.sort();
+        t.dedup();
+        t
+    }
+
+    fn is_gram(term: &str) -> bool {
+        term.contains(crate::analysis::GRAM_SEP)
+    }
+
     #[test]
     fn common_words_are_stop_words_of_the_querys_language() {
         let (_, fields) = crate::schema::build();
@@ -1308,13 +1324,7 @@ mod tests {
             let c = Compiler::new(&fields, langs)
                 .common_words(&common)
                 .compile(text);
-            let mut t: Vec<String> = query_terms(&*c.query)
-                .into_iter()
-                .filter(|t| !t.contains(crate::analysis::GRAM_SEP))
-                .collect();
-            t.sort();
-            t.dedup();
-            t
+            sorted_terms(&*c.query, |t| !is_gram(t))
         };
         // Beside another word, left out; alone (or with each other), kept.
         assert_eq!(words(vec!["sw"], "watoto na wazazi"), ["watoto", "wazazi"]);
@@ -1340,13 +1350,10 @@ mod tests {
         let c = Compiler::new(&fields, vec!["de"])
             .leaving_out(&common)
             .compile("Bundestag");
-        let mut searched: Vec<String> = query_terms(&*c.query)
-            .into_iter()
-            .filter(|t| t.contains(crate::analysis::GRAM_SEP))
-            .collect();
-        searched.sort();
-        searched.dedup();
-        assert_eq!(searched, ["de#bun", "de#est", "de#nde", "de#sta", "de#tag"]);
+        assert_eq!(
+            sorted_terms(&*c.query, is_gram),
+            ["de#bun", "de#est", "de#nde", "de#sta", "de#tag"]
+        );
         let evidence = c.evidence.expect("an evidence clause").term_texts();
         assert!(evidence.contains(&"de#bun@de".to_string()), "{evidence:?}");
         assert!(
@@ -1372,12 +1379,7 @@ mod tests {
         let (_, fields) = crate::schema::build();
         let grams = |langs: Vec<&'static str>, text: &str| {
             let c = Compiler::new(&fields, langs).compile(text);
-            let mut t: Vec<String> = query_terms(&*c.query)
-                .into_iter()
-                .filter(|t| t.contains(crate::analysis::GRAM_SEP))
-                .collect();
-            t.sort();
-            t.dedup();
+            let t = sorted_terms(&*c.query, is_gram);
             // Trigrams are searched, not highlighted.
             assert!(c.highlight.terms.iter().all(|t| !t.contains('#')));
             t

@@ -162,10 +162,12 @@ thread_local! {
 }
 
 /// Passages of `searcher` holding both `a` and `b` (deleted ones
-/// included, as [`doc_freq`] counts): the shorter list walked, the longer
-/// one skipped through. Kept per thread and segment, as [`term_info`]
-/// keeps entries (a batch asks again for the words its queries share).
+/// included, as [`doc_freq`] counts), by tantivy's intersection of the
+/// two terms. Kept per thread and segment, as [`term_info`] keeps entries
+/// (a batch asks again for the words its queries share).
 pub(crate) fn doc_freq_both(searcher: &Searcher, a: &Term, b: &Term) -> tantivy::Result<u64> {
+    use tantivy::query::{BooleanQuery, EnableScoring, Query, TermQuery};
+    let mut weight = None;
     let mut n = 0;
     for reader in searcher.segment_readers() {
         let key = (reader.segment_id(), a.clone(), b.clone());
@@ -173,13 +175,15 @@ pub(crate) fn doc_freq_both(searcher: &Searcher, a: &Term, b: &Term) -> tantivy:
             n += k;
             continue;
         }
-        let k = match (
-            postings(reader, a, IndexRecordOption::Basic)?,
-            postings(reader, b, IndexRecordOption::Basic)?,
-        ) {
-            (Some(x), Some(y)) => intersection_count(x, y),
-            _ => 0,
-        };
+        if weight.is_none() {
+            let term = |t: &Term| -> Box<dyn Query> {
+                Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic))
+            };
+            let both = BooleanQuery::intersection(vec![term(a), term(b)]);
+            weight = Some(both.weight(EnableScoring::disabled_from_searcher(searcher))?);
+        }
+        let weight = weight.as_ref().expect("built above");
+        let k = u64::from(weight.scorer(reader, 1.0)?.count_including_deleted());
         BOTH.with(|both| {
             let mut both = both.borrow_mut();
             if both.len() >= MAX_TERMS {
@@ -190,35 +194,6 @@ pub(crate) fn doc_freq_both(searcher: &Searcher, a: &Term, b: &Term) -> tantivy:
         n += k;
     }
     Ok(n)
-}
-
-/// How many documents two postings lists share.
-fn intersection_count(x: SegmentPostings, y: SegmentPostings) -> u64 {
-    use tantivy::{DocSet, TERMINATED};
-    let (mut short, mut long) = match x.doc_freq() <= y.doc_freq() {
-        true => (x, y),
-        false => (y, x),
-    };
-    let mut n = 0;
-    let mut doc = short.doc();
-    // Leapfrog: each list seeks to the other's document (a seek only
-    // ever moves forward).
-    while doc != TERMINATED {
-        let at = match long.doc() < doc {
-            true => long.seek(doc),
-            false => long.doc(),
-        };
-        if at == TERMINATED {
-            break;
-        }
-        if at == doc {
-            n += 1;
-            doc = short.advance();
-        } else {
-            doc = short.seek(at);
-        }
-    }
-    n
 }
 
 /// The postings of `term` in `reader`, `None` when the segment lacks it.

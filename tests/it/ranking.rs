@@ -105,6 +105,36 @@ fn turkish_case_endings_after_an_apostrophe_are_not_words() {
     assert_eq!(doc_ids(&resp), ["en-1"]);
 }
 
+/// A word of its own for record `i` (`neno` and three letters), sharing
+/// no trigram with the words the tests below search.
+fn own_word(mut i: usize) -> String {
+    let alphabet = b"cdfghjklnpsvwyz";
+    let mut w = String::from("neno");
+    for _ in 0..3 {
+        w.push(alphabet[i % alphabet.len()] as char);
+        i /= alphabet.len();
+    }
+    w
+}
+
+/// `query QUERY ARGS… --format json` with one environment variable set,
+/// deserialized.
+fn query_with_env(
+    idx: &TestIndex,
+    query: &str,
+    args: &[&str],
+    (name, value): (&str, &str),
+) -> gazette::search::Response {
+    let out = idx
+        .query_cmd(query, args)
+        .args(["--format", "json"])
+        .env(name, value)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
 #[test]
 fn a_gram_in_more_than_a_fifth_of_its_languages_passages_is_left_out() {
     // 1,200 Swahili news items all saying `habari` (news), each with a
@@ -113,20 +143,11 @@ fn a_gram_in_more_than_a_fifth_of_its_languages_passages_is_left_out() {
     // `habari` passage holds. A gram in more than a fifth of its
     // language's passages tells them apart by little and is left out.
     // The words of their own share no trigram with `bari` or `mtoto`.
-    let letters = |mut i: usize| {
-        let alphabet = b"cdfghjklnpsvwyz";
-        let mut w = String::from("neno");
-        for _ in 0..3 {
-            w.push(alphabet[i % alphabet.len()] as char);
-            i /= alphabet.len();
-        }
-        w
-    };
     let mut records: Vec<String> = (0..1200)
         .map(|i| {
             format!(
                 r#"{{"id": "n{i}", "lang": "sw", "body": "Habari za leo: {}."}}"#,
-                letters(i)
+                own_word(i)
             )
         })
         .collect();
@@ -144,27 +165,9 @@ fn a_gram_in_more_than_a_fifth_of_its_languages_passages_is_left_out() {
     assert_eq!(doc_ids(&resp), ["children"]);
     assert_eq!(resp.total, 1);
     // Every gram kept: `bari` matches each `habari` passage by its grams.
-    let out = idx
-        .query_cmd("mtoto bari", &sw)
-        .args(["--format", "json"])
-        .env("GAZETTE_COMMON_GRAM_SHARE", "1")
-        .output()
-        .unwrap();
-    let all: gazette::search::Response = serde_json::from_slice(&out.stdout).unwrap();
+    let all = query_with_env(&idx, "mtoto bari", &sw, ("GAZETTE_COMMON_GRAM_SHARE", "1"));
     assert_eq!(all.total, 1201);
     assert_eq!(doc_ids(&all)[0], "children");
-}
-
-/// A word of its own for record `i` (`neno` and three letters), sharing
-/// no trigram with the words the tests below search.
-fn own_word(mut i: usize) -> String {
-    let alphabet = b"cdfghjklnpsvwyz";
-    let mut w = String::from("neno");
-    for _ in 0..3 {
-        w.push(alphabet[i % alphabet.len()] as char);
-        i /= alphabet.len();
-    }
-    w
 }
 
 #[test]
@@ -187,13 +190,12 @@ fn a_word_in_more_than_half_of_its_languages_passages_is_a_stop_word() {
     // Alone, it is what the query asks for.
     assert_eq!(idx.query("habari", &sw).total, 1200);
     // Every word kept: each `habari` item matches too.
-    let out = idx
-        .query_cmd("habari watoto", &sw)
-        .args(["--format", "json"])
-        .env("GAZETTE_COMMON_WORD_SHARE", "1")
-        .output()
-        .unwrap();
-    let all: gazette::search::Response = serde_json::from_slice(&out.stdout).unwrap();
+    let all = query_with_env(
+        &idx,
+        "habari watoto",
+        &sw,
+        ("GAZETTE_COMMON_WORD_SHARE", "1"),
+    );
     assert_eq!(all.total, 1201);
     assert_eq!(doc_ids(&all)[0], "children");
 }
@@ -233,21 +235,12 @@ fn common_grams_are_counted_over_every_index_searched() {
     // the 1,000 a language counts at least; in both, 300 of 1,300 are more.
     // Searched as one, the indexes leave the grams of `habari` out, as
     // one index holding everything would, and so do their facet counts.
-    let word = |mut i: usize| {
-        let alphabet = b"cdfghjklnpsvwyz";
-        let mut w = String::from("neno");
-        for _ in 0..3 {
-            w.push(alphabet[i % alphabet.len()] as char);
-            i /= alphabet.len();
-        }
-        w
-    };
     let half = |from: usize| -> Vec<String> {
         let mut out: Vec<String> = (from..from + 650)
             .map(|i| {
                 let text = match i % 650 < 150 {
-                    true => format!("Habari za leo: {}.", word(i)),
-                    false => format!("Leo ni siku ya {}.", word(i)),
+                    true => format!("Habari za leo: {}.", own_word(i)),
+                    false => format!("Leo ni siku ya {}.", own_word(i)),
                 };
                 format!(r#"{{"id": "n{i}", "lang": "sw", "body": "{text}"}}"#)
             })
