@@ -175,6 +175,7 @@ fn highlighting_and_output(c: &mut Criterion) {
         hits: vec![hit; 10],
         facets: None,
         query_lang: None,
+        stop_words: vec![],
     };
     let len = serde_json::to_vec(&resp).expect("json").len();
     group.bench_function("serialize/response_10_hits", |b| {

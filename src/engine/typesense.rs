@@ -260,6 +260,9 @@ struct Plan {
     warnings: Vec<String>,
     /// The one language the words were analyzed in, and how it was chosen.
     query_lang: Option<QueryLang>,
+    /// The words left out as stop words (by the stop list: the Typesense
+    /// collection has no counts per language to find common words by).
+    stop_words: Vec<String>,
 }
 
 impl Remote {
@@ -366,6 +369,7 @@ impl Remote {
                     spec: compiled.highlight,
                     warnings,
                     query_lang,
+                    stop_words: compiled.stop_words,
                 });
             }
         }
@@ -379,6 +383,7 @@ impl Remote {
             spec: compiled.highlight,
             warnings,
             query_lang,
+            stop_words: compiled.stop_words,
         })
     }
 
@@ -504,6 +509,7 @@ impl Search for Remote {
                 hits: Vec::new(),
                 facets,
                 query_lang: plan.query_lang,
+                stop_words: plan.stop_words,
             });
         }
         let mut p = self.params(&plan, req, want.max(1))?;
@@ -564,6 +570,7 @@ impl Search for Remote {
             hits,
             facets,
             query_lang: plan.query_lang,
+            stop_words: plan.stop_words,
         })
     }
 }

@@ -69,8 +69,17 @@ fn write_text(out: &mut dyn Write, resp: &Response, color: bool) -> io::Result<(
         }
         _ => String::new(),
     };
+    // Words the user typed that played no part: said, as a search engine
+    // that drops words should.
+    let left_out = match resp.stop_words.as_slice() {
+        [] => String::new(),
+        words => format!(
+            "; left out as stop words: {}",
+            sanitize::clean(&words.join(", "))
+        ),
+    };
     let line = format!(
-        "{} passages match{range}, {:.1} ms{read_as}",
+        "{} passages match{range}, {:.1} ms{read_as}{left_out}",
         resp.total, resp.took_ms
     );
     styled(out, DIM, &line, color)?;

@@ -110,6 +110,14 @@ pub struct Response {
     /// `null`.
     #[serde(default)]
     pub query_lang: Option<QueryLang>,
+    /// The query's words left out as stop words of `query_lang` (its stop
+    /// list's, or a word in more than half of its passages in the indexes
+    /// searched), lower-cased as written, each once, in query order: not
+    /// matched, scored or highlighted. Empty when none (a query of stop
+    /// words only, a phrase and a `+word` keep them). Output written before
+    /// the field existed lacks it: it reads as empty.
+    #[serde(default)]
+    pub stop_words: Vec<String>,
 }
 
 /// The language a query was read in ([`Response::query_lang`]).

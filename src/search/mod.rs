@@ -342,6 +342,7 @@ impl Engine {
                 hits: Vec::new(),
                 facets: None,
                 query_lang,
+                stop_words: compiled.stop_words,
             };
             return Ok((resp, false));
         }
@@ -435,6 +436,7 @@ impl Engine {
             hits: out,
             facets: None,
             query_lang,
+            stop_words: compiled.stop_words,
         };
         Ok((resp, relaxed))
     }

@@ -227,6 +227,10 @@ pub struct Compiled {
     /// The languages that the query's positive `lang:` filters name
     /// (normalized codes), for the engine to say which no passage is in.
     pub lang_filters: Vec<String>,
+    /// The query's words left out as stop words of its language, as
+    /// written (lower-cased), each once, in query order
+    /// ([`crate::search::Response::stop_words`]).
+    pub stop_words: Vec<String>,
 }
 
 /// Whether a gram term (`sw#ari`) is common among its language's passages.
@@ -263,6 +267,8 @@ pub struct Compiler<'a> {
     /// Stop words left out of the query, and the positive words kept
     /// beside them.
     stop_words_dropped: usize,
+    /// The words left out, as [`Compiled::stop_words`] gives them.
+    stop_words: Vec<String>,
     positive_words_kept: usize,
     /// Positive phrases are searched as their words (a phrase no passage
     /// has; see [`Compiler::phrases_as_words`]).
@@ -480,6 +486,7 @@ impl<'a> Compiler<'a> {
             required: false,
             keep_stop_words: false,
             stop_words_dropped: 0,
+            stop_words: Vec::new(),
             positive_words_kept: 0,
             phrases_as_words: false,
             phrases: Vec::new(),
@@ -555,6 +562,7 @@ impl<'a> Compiler<'a> {
                 evidence: None,
                 phrases: Vec::new(),
                 lang_filters: Vec::new(),
+                stop_words: Vec::new(),
             };
         }
         self.stop_lang = self.query_lang().filter(|l| {
@@ -646,6 +654,7 @@ impl<'a> Compiler<'a> {
             evidence: evidence_stats,
             phrases: self.phrases,
             lang_filters: self.lang_filters,
+            stop_words: self.stop_words,
         }
     }
 
@@ -928,12 +937,19 @@ impl<'a> Compiler<'a> {
     fn without_stop_words(&mut self, units: Vec<Unit>, positive: bool) -> Vec<Unit> {
         let kept: Vec<Unit> = match self.stop_lang {
             Some(lang) if !self.required => {
-                let before = units.len();
-                let kept: Vec<Unit> = units
-                    .into_iter()
-                    .filter(|u| !self.is_stop(lang, &u.exact[0]))
-                    .collect();
-                self.stop_words_dropped += before - kept.len();
+                let mut kept: Vec<Unit> = Vec::with_capacity(units.len());
+                for u in units {
+                    if !self.is_stop(lang, &u.exact[0]) {
+                        kept.push(u);
+                        continue;
+                    }
+                    self.stop_words_dropped += 1;
+                    let word = u.stem_source.unwrap_or_else(|| u.exact[0].clone());
+                    let word = word.to_lowercase();
+                    if !self.stop_words.contains(&word) {
+                        self.stop_words.push(word);
+                    }
+                }
                 kept
             }
             _ => units,
@@ -1329,6 +1345,23 @@ mod tests {
         // Beside another word, left out; alone (or with each other), kept.
         assert_eq!(words(vec!["sw"], "watoto na wazazi"), ["watoto", "wazazi"]);
         assert_eq!(words(vec!["sw"], "na ya"), ["na", "ya"]);
+        // The words left out, as typed (lower-cased), once each, in order.
+        let left_out = |langs: Vec<&'static str>, text: &str| {
+            let c = Compiler::new(&fields, langs)
+                .common_words(&common)
+                .compile(text);
+            c.stop_words
+        };
+        assert_eq!(left_out(vec!["sw"], "Ya watoto na ya"), ["ya", "na"]);
+        assert!(left_out(vec!["sw"], "na ya").is_empty());
+        assert!(left_out(vec!["sw"], "\"watoto na wazazi\"").is_empty());
+        assert!(left_out(vec!["sw"], "+na watoto").is_empty());
+        assert!(left_out(vec!["sw", "en"], "watoto na").is_empty());
+        // The stop list's words are named too.
+        assert_eq!(
+            left_out(vec!["en"], "The Central Bank of Kenya"),
+            ["the", "of"]
+        );
         // Never out of a phrase or a required word.
         assert_eq!(
             words(vec!["sw"], "\"watoto na wazazi\""),

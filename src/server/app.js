@@ -156,7 +156,8 @@ async function run() {
   const first = body.hits.length ? body.hits[0].rank : 0;
   const last = body.hits.length ? body.hits[body.hits.length - 1].rank : 0;
   $("status").textContent = `${body.total} passages match` + (body.hits.length ? ` (showing ${first}–${last})` : "") + `, ${body.took_ms} ms`
-    + (body.query_lang && body.query_lang.by !== "given" ? `, read as ${body.query_lang.lang}` : "");
+    + (body.query_lang && body.query_lang.by !== "given" ? `, read as ${body.query_lang.lang}` : "")
+    + (body.stop_words && body.stop_words.length ? `; left out as stop words: ${body.stop_words.join(", ")}` : "");
   for (const w of body.warnings) $("status").append(el("div", { class: "warning" }, w));
   for (const hit of body.hits) $("hits").append(hitItem(hit));
   const facets = body.facets || {};

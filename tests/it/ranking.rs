@@ -183,12 +183,24 @@ fn a_word_in_more_than_half_of_its_languages_passages_is_a_stop_word() {
     records.push(r#"{"id": "children", "lang": "sw", "body": "Watoto wanacheza."}"#.into());
     let idx = index_of(&records.iter().map(String::as_str).collect::<Vec<_>>());
     let sw = ["--lang", "sw"];
-    // Beside another word it is left out: the hits are that word's.
-    let resp = idx.query("habari watoto", &sw);
+    // Beside another word it is left out: the hits are that word's, and
+    // the response says which word played no part.
+    let resp = idx.query("Habari watoto habari", &sw);
     assert_eq!(doc_ids(&resp), ["children"]);
     assert_eq!(resp.total, 1);
-    // Alone, it is what the query asks for.
-    assert_eq!(idx.query("habari", &sw).total, 1200);
+    assert_eq!(resp.stop_words, ["habari"]);
+    let text = idx.query_cmd("Habari watoto", &sw).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.lines()
+            .last()
+            .is_some_and(|l| l.ends_with("; left out as stop words: habari")),
+        "{text}"
+    );
+    // Alone, it is what the query asks for (and nothing is left out).
+    let alone = idx.query("habari", &sw);
+    assert_eq!(alone.total, 1200);
+    assert!(alone.stop_words.is_empty());
     // Every word kept: each `habari` item matches too.
     let all = query_with_env(
         &idx,
@@ -198,6 +210,7 @@ fn a_word_in_more_than_half_of_its_languages_passages_is_a_stop_word() {
     );
     assert_eq!(all.total, 1201);
     assert_eq!(doc_ids(&all)[0], "children");
+    assert!(all.stop_words.is_empty());
 }
 
 #[test]

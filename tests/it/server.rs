@@ -900,4 +900,9 @@ fn browser_shows_highlighted_hits_facets_and_the_timeline() {
     let dom = rendered(&browser, &format!("{}/?q={q}", server.base));
     assert!(dom.contains("7 passages match (showing 1–7)"), "{dom}");
     assert!(dom.contains(" ms, read as es"), "{dom}");
+    // And the words it left out as stop words of that language.
+    assert!(
+        dom.contains("read as es; left out as stop words: la, el, por"),
+        "{dom}"
+    );
 }
