@@ -466,11 +466,13 @@ mod tests {
 
     #[test]
     fn an_answer_line_without_query_lang_reads_as_null() {
-        // Lines written before `query_lang` existed; then with it.
+        // Lines written before `query_lang` and `stop_words` existed; then
+        // with them.
         let old =
             r#"{"id": 3, "query": "x", "total": 0, "took_ms": 0.1, "warnings": [], "hits": []}"#;
         let answer: BatchAnswer = serde_json::from_str(old).unwrap();
         assert_eq!(answer.response.query_lang, None);
+        assert!(answer.response.stop_words.is_empty());
         let new = r#"{"id": "q", "query": "x", "total": 0, "took_ms": 0.1, "warnings": [], "hits": [], "query_lang": {"lang": "sw", "by": "grams"}}"#;
         let answer: BatchAnswer = serde_json::from_str(new).unwrap();
         let q = answer.response.query_lang.clone().unwrap();
@@ -478,12 +480,15 @@ mod tests {
             (q.lang.as_str(), q.by),
             ("sw", crate::search::QueryLangBy::Grams)
         );
-        // And back: always written, null when none.
+        // And back: always written, null (empty) when none.
         let line = serde_json::to_string(&answer).unwrap();
         assert!(
-            line.ends_with(r#""query_lang":{"lang":"sw","by":"grams"}}"#),
+            line.ends_with(r#""query_lang":{"lang":"sw","by":"grams"},"stop_words":[]}"#),
             "{line}"
         );
+        let with = r#"{"id": "q", "query": "the x", "total": 0, "took_ms": 0.1, "warnings": [], "hits": [], "query_lang": {"lang": "en", "by": "given"}, "stop_words": ["the"]}"#;
+        let answer: BatchAnswer = serde_json::from_str(with).unwrap();
+        assert_eq!(answer.response.stop_words, ["the"]);
     }
 
     use super::*;
