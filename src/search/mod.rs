@@ -636,6 +636,27 @@ impl Engine {
         let guess_without_grams = detected.as_ref().is_some_and(|d| {
             crate::analysis::gram_size(d.lang).is_none() && self.stem_langs.contains(&d.lang)
         });
+        // That guess, unsure (an English headline among the news of
+        // languages whatlang does not know, where it names nothing
+        // reliably), taken when the index has every word of the query as
+        // a stem of that language and of no other without grams: what
+        // keeps such a query from being named by any gram language below,
+        // and it otherwise stays unidentified (every language's stems, no
+        // stop words).
+        if guess_without_grams
+            && query.split_whitespace().nth(MIN_WORDS_AMONG - 1).is_some()
+            && let Some(d) = &detected
+            && let Some(l) = self.stem_langs.iter().find(|l| **l == d.lang)
+            && querylang::only_language_holding(
+                &self.searchers(),
+                &self.index().fields,
+                query,
+                l,
+                &self.stem_langs,
+            )
+        {
+            return Some(chosen(l, QueryLangBy::Detected));
+        }
         if !guess_without_grams
             && query.split_whitespace().nth(MIN_WORDS_GRAMS - 1).is_some()
             && let Some(l) = querylang::by_grams(

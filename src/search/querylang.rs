@@ -69,18 +69,8 @@ pub(crate) fn by_grams(
     query: &str,
     candidates: &[&'static str],
 ) -> Option<&'static str> {
-    let words: Vec<&str> = tokenizer::tokenize(query)
-        .into_iter()
-        .filter(|t| t.kind == WordKind::Word)
-        .map(|t| &query[t.start..t.end])
-        .collect();
-    let count = |term: &Term| -> tantivy::Result<u64> {
-        let mut n = 0;
-        for s in searchers {
-            n += terms::doc_freq(s, term)?;
-        }
-        Ok(n)
-    };
+    let words = words_of(query);
+    let count = |term: &Term| count_in(searchers, term);
     // Nothing to tell without words, nor without a gram language to name
     // (Thai's grams say nothing of a query's language, see below): no
     // dictionary is asked then.
@@ -97,20 +87,11 @@ pub(crate) fn by_grams(
     // English, Spanish, French …), no gram language can beat it, and not
     // one of the gram dictionaries is asked.
     let mut stems_share: f64 = 0.0;
-    let step = words.len().div_ceil(MAX_GRAMS);
     for &other in candidates.iter().filter(|l| gram_size(l).is_none()) {
-        let analyzer = Analyzer::for_lang(Some(other));
-        let stems: Vec<String> = (words.iter().step_by(step))
-            .filter_map(|w| analyzer.stem_term(w))
-            .collect();
-        if stems.is_empty() {
+        let Some(share) = share_as_stems(searchers, fields, &words, other).ok()? else {
             continue;
-        }
-        let mut found = 0usize;
-        for s in &stems {
-            found += usize::from(count(&Term::from_field_text(fields.body, s)).ok()? > 0);
-        }
-        stems_share = stems_share.max(found as f64 / stems.len() as f64);
+        };
+        stems_share = stems_share.max(share);
         if stems_share >= 1.0 {
             return None;
         }
@@ -227,6 +208,69 @@ pub(crate) fn by_grams(
     Some(lang)
 }
 
+/// The words of a query (not its numbers, links or tags).
+fn words_of(query: &str) -> Vec<&str> {
+    tokenizer::tokenize(query)
+        .into_iter()
+        .filter(|t| t.kind == WordKind::Word)
+        .map(|t| &query[t.start..t.end])
+        .collect()
+}
+
+/// Passages holding `term`, over every searcher.
+fn count_in(searchers: &[Searcher], term: &Term) -> tantivy::Result<u64> {
+    let mut n = 0;
+    for s in searchers {
+        n += terms::doc_freq(s, term)?;
+    }
+    Ok(n)
+}
+
+/// The share of `words` (at most [`MAX_GRAMS`], evenly spread) whose stem
+/// in `lang` some passage holds; `None` when `lang` stems none of them.
+fn share_as_stems(
+    searchers: &[Searcher],
+    fields: &Fields,
+    words: &[&str],
+    lang: &str,
+) -> tantivy::Result<Option<f64>> {
+    let analyzer = Analyzer::for_lang(Some(lang));
+    let step = words.len().div_ceil(MAX_GRAMS).max(1);
+    let stems: Vec<String> = (words.iter().step_by(step))
+        .filter_map(|w| analyzer.stem_term(w))
+        .collect();
+    if stems.is_empty() {
+        return Ok(None);
+    }
+    let mut found = 0usize;
+    for s in &stems {
+        found += usize::from(count_in(searchers, &Term::from_field_text(fields.body, s))? > 0);
+    }
+    Ok(Some(found as f64 / stems.len() as f64))
+}
+
+/// Whether `lang` is the one language of `langs` without grams whose
+/// stems hold every word of `query` (at most [`MAX_GRAMS`] of them) in the
+/// index's passages: what [`by_grams`] asks of the languages without
+/// grams before it names a gram language. Two that both hold them (a
+/// Spanish headline's words as Portuguese stems too) say nothing.
+pub(crate) fn only_language_holding(
+    searchers: &[Searcher],
+    fields: &Fields,
+    query: &str,
+    lang: &str,
+    langs: &[&'static str],
+) -> bool {
+    let words = words_of(query);
+    let holds =
+        |l: &str| matches!(share_as_stems(searchers, fields, &words, l), Ok(Some(s)) if s >= 1.0);
+    !words.is_empty()
+        && holds(lang)
+        && !(langs.iter())
+            .filter(|l| **l != lang && gram_size(l).is_none())
+            .any(|l| holds(l))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +383,61 @@ mod tests {
         // words), however many parts: nothing to tell, and no panic.
         assert_eq!(named("エリート リーグ:ダンディー"), None);
         assert_eq!(named("!! ?? --"), None);
+    }
+
+    #[test]
+    fn a_guess_stands_when_its_language_alone_holds_every_word() {
+        let records: &[(&str, &str)] = &[
+            (
+                "en",
+                "The president signed the new budget into law on Monday.",
+            ),
+            (
+                "en",
+                "Heavy rain flooded the town and people left their homes.",
+            ),
+            ("es", "El presidente firmó el nuevo presupuesto el lunes."),
+            (
+                "es",
+                "La lluvia inundó la ciudad y la gente dejó sus casas.",
+            ),
+            (
+                "pt",
+                "O presidente assinou o novo orçamento na segunda-feira.",
+            ),
+            (
+                "sw",
+                "Rais ametia saini bajeti mpya kuwa sheria siku ya Jumatatu.",
+            ),
+        ];
+        let lines: Vec<String> = (records.iter().enumerate())
+            .map(|(i, (lang, body))| {
+                serde_json::json!({"id": format!("r{i}"), "lang": lang, "body": body}).to_string()
+            })
+            .collect();
+        let (_dir, idx) = index_of(&lines);
+        let searcher = idx.index.reader().unwrap().searcher();
+        let langs = ["en", "es", "pt", "sw"];
+        let only = |query: &str, lang: &str| {
+            only_language_holding(
+                std::slice::from_ref(&searcher),
+                &idx.fields,
+                query,
+                lang,
+                &langs,
+            )
+        };
+        assert!(only("president signs budget into law", "en"));
+        // A word no English passage has.
+        assert!(!only("president signs budget into sheria", "en"));
+        // Spanish passages hold every word as a Spanish stem; Portuguese
+        // ones not `el`, `firmó`: Spanish alone.
+        assert!(only("el presidente firmó presupuesto", "es"));
+        // A word both hold as their stems: neither stands alone.
+        assert!(!only("presidente", "es"));
+        assert!(!only("presidente", "pt"));
+        // No words at all.
+        assert!(!only("!! ??", "en"));
     }
 
     /// A language of a record or two (whatlang's stray guesses in an index
