@@ -278,6 +278,18 @@ mod tests {
 
     /// An index of JSON Lines `lines`, in a folder that lives as long as
     /// the first value.
+    /// An index of one record per `(lang, body)`, ids `r0`, `r1` …
+    fn index_of_records(
+        records: &[(&str, &str)],
+    ) -> (tempfile::TempDir, crate::index::GazetteIndex) {
+        let lines: Vec<String> = (records.iter().enumerate())
+            .map(|(i, (lang, body))| {
+                serde_json::json!({"id": format!("r{i}"), "lang": lang, "body": body}).to_string()
+            })
+            .collect();
+        index_of(&lines)
+    }
+
     fn index_of(lines: &[String]) -> (tempfile::TempDir, crate::index::GazetteIndex) {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("records.jsonl");
@@ -350,12 +362,7 @@ mod tests {
                 "Viele Menschen wurden in den Trümmern eingestürzter Gebäude verschüttet.",
             ),
         ];
-        let lines: Vec<String> = (records.iter().enumerate())
-            .map(|(i, (lang, body))| {
-                serde_json::json!({"id": format!("r{i}"), "lang": lang, "body": body}).to_string()
-            })
-            .collect();
-        let (_dir, idx) = index_of(&lines);
+        let (_dir, idx) = index_of_records(records);
         let searcher = idx.index.reader().unwrap().searcher();
         let named = |query: &str| {
             by_grams(
@@ -410,12 +417,7 @@ mod tests {
                 "Rais ametia saini bajeti mpya kuwa sheria siku ya Jumatatu.",
             ),
         ];
-        let lines: Vec<String> = (records.iter().enumerate())
-            .map(|(i, (lang, body))| {
-                serde_json::json!({"id": format!("r{i}"), "lang": lang, "body": body}).to_string()
-            })
-            .collect();
-        let (_dir, idx) = index_of(&lines);
+        let (_dir, idx) = index_of_records(records);
         let searcher = idx.index.reader().unwrap().searcher();
         let langs = ["en", "es", "pt", "sw"];
         let only = |query: &str, lang: &str| {
