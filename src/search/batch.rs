@@ -13,6 +13,7 @@ use std::io::{self, BufRead, Write};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
 
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use serde::{Deserialize, Serialize};
 
 use super::{Request, Response, Search};
@@ -397,8 +398,11 @@ pub fn run_with_progress(
             let items = std::mem::replace(chunk, Vec::with_capacity(CHUNK));
             let (tx, engine, opts) = (result_tx.clone(), engine.clone(), reader_opts.clone());
             rayon::spawn(move || {
+                // In parallel within the chunk too: a batch of a few long
+                // queries (one chunk) still has every thread on it, where
+                // idle ones steal; busy ones are not woken.
                 let answers = items
-                    .into_iter()
+                    .into_par_iter()
                     .map(|item| answer(&*engine, item, &opts))
                     .collect();
                 let _ = tx.send((first, answers));
@@ -443,7 +447,8 @@ type Answers = (u64, Vec<(Vec<u8>, bool)>);
 
 /// Queries answered by one rayon job, at most: a job per query woke a
 /// thread and the writer per query (futex calls were a tenth of a batch's
-/// CPU); a job per few keeps both threads busy to the input's end.
+/// CPU). The job answers its queries with a parallel iterator, so idle
+/// threads steal from it (a batch of a few long queries is one chunk).
 const CHUNK: usize = 16;
 const _: () = assert!(MAX_IN_FLIGHT.is_multiple_of(CHUNK) && MAX_IN_FLIGHT >= CHUNK);
 
