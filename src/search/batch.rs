@@ -385,13 +385,14 @@ pub fn run_with_progress(
         let mut line_no = 0u64;
         let mut seq = 0u64;
         let mut chunk: Vec<Item> = Vec::with_capacity(CHUNK);
-        let mut first = seq;
-        // Hands the chunk's queries to rayon as one job, once a chunk may
-        // be in flight; false when the writer has stopped.
-        let dispatch = |chunk: &mut Vec<Item>, first: u64| -> bool {
+        // Hands the chunk's queries (the last of the `seq` numbered so far)
+        // to rayon as one job, once a chunk may be in flight; false when
+        // the writer has stopped.
+        let dispatch = |chunk: &mut Vec<Item>, seq: u64| -> bool {
             if chunk.is_empty() {
                 return true;
             }
+            let first = seq - chunk.len() as u64;
             if token_tx.send(()).is_err() {
                 return false;
             }
@@ -412,7 +413,7 @@ pub fn run_with_progress(
         loop {
             buf.clear();
             if input.read_until(b'\n', &mut buf)? == 0 {
-                dispatch(&mut chunk, first);
+                dispatch(&mut chunk, seq);
                 return Ok(seq);
             }
             line_no += 1;
@@ -422,11 +423,10 @@ pub fn run_with_progress(
             }
             // A chunk grows only from lines already read: a co-process
             // writing one query at a time gets each answered at once.
-            if chunk.len() >= CHUNK || !input.buffer().contains(&b'\n') {
-                if !dispatch(&mut chunk, first) {
-                    return Ok(seq);
-                }
-                first = seq;
+            if (chunk.len() >= CHUNK || !input.buffer().contains(&b'\n'))
+                && !dispatch(&mut chunk, seq)
+            {
+                return Ok(seq);
             }
         }
     });

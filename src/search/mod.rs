@@ -481,8 +481,8 @@ impl Engine {
         let words = |lang: &str, word: &str| self.common_word(&searchers, lang, word);
         let compiler = Compiler::new(&self.index().fields, langs)
             .detected(detected)
-            .leaving_out(&common);
-        let compiler = compiler.common_words(&words);
+            .leaving_out(&common)
+            .common_words(&words);
         let compiler = if phrases_as_words {
             compiler.phrases_as_words()
         } else {
@@ -633,9 +633,10 @@ impl Engine {
         // A language whatlang does not know (or was unsure of), by the
         // index's grams; not when its guess is one of the index's
         // languages without grams, which that cannot weigh.
-        let guess_without_grams = detected.as_ref().is_some_and(|d| {
-            crate::analysis::gram_size(d.lang).is_none() && self.stem_langs.contains(&d.lang)
-        });
+        let guess_without_grams: Option<&'static str> = detected
+            .as_ref()
+            .and_then(|d| self.stem_langs.iter().copied().find(|l| *l == d.lang))
+            .filter(|l| crate::analysis::gram_size(l).is_none());
         // That guess, unsure (an English headline among the news of
         // languages whatlang does not know, where it names nothing
         // reliably), taken when the index has every word of the query as
@@ -643,10 +644,8 @@ impl Engine {
         // keeps such a query from being named by any gram language below,
         // and it otherwise stays unidentified (every language's stems, no
         // stop words).
-        if guess_without_grams
+        if let Some(l) = guess_without_grams
             && query.split_whitespace().nth(MIN_WORDS_AMONG - 1).is_some()
-            && let Some(d) = &detected
-            && let Some(l) = self.stem_langs.iter().find(|l| **l == d.lang)
             && querylang::only_language_holding(
                 &self.searchers(),
                 &self.index().fields,
@@ -657,7 +656,7 @@ impl Engine {
         {
             return Some(chosen(l, QueryLangBy::Detected));
         }
-        if !guess_without_grams
+        if guess_without_grams.is_none()
             && query.split_whitespace().nth(MIN_WORDS_GRAMS - 1).is_some()
             && let Some(l) = querylang::by_grams(
                 &self.searchers(),
@@ -922,13 +921,9 @@ enum DocKey {
     Id(usize, String),
 }
 
-/// Passages holding `term` in all of `searchers`, deleted ones included
-/// (as the statistics of several indexes count them); a failed lookup
-/// counts none.
+/// [`terms::doc_freq_over`], a failed lookup counting none.
 fn doc_freq_all(searchers: &[Searcher], term: &Term) -> u64 {
-    (searchers.iter())
-        .map(|s| terms::doc_freq(s, term).unwrap_or(0))
-        .sum()
+    terms::doc_freq_over(searchers, term).unwrap_or(0)
 }
 
 /// How a query over `searcher` is scored: with its own statistics, or

@@ -1336,22 +1336,17 @@ mod tests {
     fn common_words_are_stop_words_of_the_querys_language() {
         let (_, fields) = crate::schema::build();
         let common = |lang: &str, word: &str| lang == "sw" && (word == "na" || word == "ya");
-        let words = |langs: Vec<&'static str>, text: &str| {
-            let c = Compiler::new(&fields, langs)
+        let compiled = |langs: Vec<&'static str>, text: &str| {
+            Compiler::new(&fields, langs)
                 .common_words(&common)
-                .compile(text);
-            sorted_terms(&*c.query, |t| !is_gram(t))
+                .compile(text)
         };
+        let words = |langs, text| sorted_terms(&*compiled(langs, text).query, |t| !is_gram(t));
         // Beside another word, left out; alone (or with each other), kept.
         assert_eq!(words(vec!["sw"], "watoto na wazazi"), ["watoto", "wazazi"]);
         assert_eq!(words(vec!["sw"], "na ya"), ["na", "ya"]);
         // The words left out, as typed (lower-cased), once each, in order.
-        let left_out = |langs: Vec<&'static str>, text: &str| {
-            let c = Compiler::new(&fields, langs)
-                .common_words(&common)
-                .compile(text);
-            c.stop_words
-        };
+        let left_out = |langs, text| compiled(langs, text).stop_words;
         assert_eq!(left_out(vec!["sw"], "Ya watoto na ya"), ["ya", "na"]);
         assert!(left_out(vec!["sw"], "na ya").is_empty());
         assert!(left_out(vec!["sw"], "\"watoto na wazazi\"").is_empty());

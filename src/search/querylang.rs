@@ -70,7 +70,7 @@ pub(crate) fn by_grams(
     candidates: &[&'static str],
 ) -> Option<&'static str> {
     let words = words_of(query);
-    let count = |term: &Term| count_in(searchers, term);
+    let count = |term: &Term| terms::doc_freq_over(searchers, term);
     // Nothing to tell without words, nor without a gram language to name
     // (Thai's grams say nothing of a query's language, see below): no
     // dictionary is asked then.
@@ -217,13 +217,22 @@ fn words_of(query: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Passages holding `term`, over every searcher.
-fn count_in(searchers: &[Searcher], term: &Term) -> tantivy::Result<u64> {
-    let mut n = 0;
-    for s in searchers {
-        n += terms::doc_freq(s, term)?;
-    }
-    Ok(n)
+/// Whether each of `words` (at most [`MAX_GRAMS`], evenly spread) that
+/// `lang` stems has its stem in some passage, in order (lazily: a caller
+/// may stop at the first miss).
+fn stems_held<'a>(
+    searchers: &'a [Searcher],
+    fields: &'a Fields,
+    words: &'a [&str],
+    lang: &str,
+) -> impl Iterator<Item = tantivy::Result<bool>> + 'a {
+    let analyzer = Analyzer::for_lang(Some(lang));
+    let step = words.len().div_ceil(MAX_GRAMS).max(1);
+    (words.iter().step_by(step))
+        .filter_map(move |w| analyzer.stem_term(w))
+        .map(move |s| {
+            Ok(terms::doc_freq_over(searchers, &Term::from_field_text(fields.body, &s))? > 0)
+        })
 }
 
 /// The share of `words` (at most [`MAX_GRAMS`], evenly spread) whose stem
@@ -234,19 +243,12 @@ fn share_as_stems(
     words: &[&str],
     lang: &str,
 ) -> tantivy::Result<Option<f64>> {
-    let analyzer = Analyzer::for_lang(Some(lang));
-    let step = words.len().div_ceil(MAX_GRAMS).max(1);
-    let stems: Vec<String> = (words.iter().step_by(step))
-        .filter_map(|w| analyzer.stem_term(w))
-        .collect();
-    if stems.is_empty() {
-        return Ok(None);
+    let (mut stems, mut found) = (0usize, 0usize);
+    for held in stems_held(searchers, fields, words, lang) {
+        stems += 1;
+        found += usize::from(held?);
     }
-    let mut found = 0usize;
-    for s in &stems {
-        found += usize::from(count_in(searchers, &Term::from_field_text(fields.body, s))? > 0);
-    }
-    Ok(Some(found as f64 / stems.len() as f64))
+    Ok((stems > 0).then(|| found as f64 / stems as f64))
 }
 
 /// Whether `lang` is the one language of `langs` without grams whose
@@ -262,10 +264,19 @@ pub(crate) fn only_language_holding(
     langs: &[&'static str],
 ) -> bool {
     let words = words_of(query);
-    let holds =
-        |l: &str| matches!(share_as_stems(searchers, fields, &words, l), Ok(Some(s)) if s >= 1.0);
-    !words.is_empty()
-        && holds(lang)
+    // Every word, and at least one stem; a language stops being asked at
+    // its first miss (most others miss at once).
+    let holds = |l: &str| {
+        let mut stems = 0;
+        for held in stems_held(searchers, fields, &words, l) {
+            match held {
+                Ok(true) => stems += 1,
+                _ => return false,
+            }
+        }
+        stems > 0
+    };
+    holds(lang)
         && !(langs.iter())
             .filter(|l| **l != lang && gram_size(l).is_none())
             .any(|l| holds(l))

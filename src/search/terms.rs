@@ -155,6 +155,16 @@ pub(crate) fn term_info(reader: &SegmentReader, term: &Term) -> tantivy::Result<
     Ok(info)
 }
 
+/// Passages holding `term` in all of `searchers` (deleted ones included,
+/// as the statistics of several indexes searched as one count them).
+pub(crate) fn doc_freq_over(searchers: &[Searcher], term: &Term) -> tantivy::Result<u64> {
+    let mut n = 0;
+    for s in searchers {
+        n += doc_freq(s, term)?;
+    }
+    Ok(n)
+}
+
 thread_local! {
     /// Per (segment, term, other term): the passages holding both.
     static BOTH: RefCell<FxHashMap<(SegmentId, Term, Term), u64>> =
@@ -279,8 +289,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The passages holding both terms, counted by skipping through
-        /// the longer list, are those a plain walk of both finds, in every
+        /// The passages holding both terms, counted by tantivy's
+        /// intersection, are those a plain walk of both finds, in every
         /// segment (lists long enough to have skip blocks, and empty ones).
         #[test]
         fn both_counts_the_passages_holding_both(
