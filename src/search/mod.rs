@@ -479,10 +479,20 @@ impl Engine {
         let searchers = self.searchers();
         let common = |gram: &str| self.common_gram(&searchers, gram);
         let words = |lang: &str, word: &str| self.common_word(&searchers, lang, word);
+        let body = self.index().fields.body;
+        let count = |word: &str| doc_freq_all(&searchers, &Term::from_field_text(body, word));
+        let adjacent = |a: &str, b: &str| {
+            let (a, b) = (
+                Term::from_field_text(body, a),
+                Term::from_field_text(body, b),
+            );
+            terms::adjacent_anywhere(&searchers, &a, &b).unwrap_or(false)
+        };
         let compiler = Compiler::new(&self.index().fields, langs)
             .detected(detected)
             .leaving_out(&common)
-            .common_words(&words);
+            .common_words(&words)
+            .splitting_unknown(&count, &adjacent);
         let compiler = if phrases_as_words {
             compiler.phrases_as_words()
         } else {

@@ -21,6 +21,7 @@ use tantivy::query_grammar::{
     Delimiter, Occur as UOccur, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use unicode_segmentation::UnicodeSegmentation;
 
 use crate::analysis::{Analyzer, WordKind, fold, stop, tokenizer};
 use crate::model::{Day, Kind};
@@ -239,6 +240,14 @@ pub type CommonGram<'a> = &'a dyn Fn(&str) -> bool;
 /// Whether a word is common among a language's passages: `(lang, word)`.
 pub type CommonWord<'a> = &'a dyn Fn(&str, &str) -> bool;
 
+/// How many passages of the indexes searched hold a folded word in their
+/// text ([`Compiler::splitting_unknown`]).
+pub type WordCount<'a> = &'a dyn Fn(&str) -> u64;
+
+/// Whether some passage of the indexes searched holds one folded word
+/// right before another ([`Compiler::splitting_unknown`]).
+pub type Adjacent<'a> = &'a dyn Fn(&str, &str) -> bool;
+
 /// Context of compilation: the fields and the stem languages to expand to.
 pub struct Compiler<'a> {
     fields: &'a Fields,
@@ -279,6 +288,9 @@ pub struct Compiler<'a> {
     /// Whether a word (its folded form) is common among a language's
     /// passages: a stop word of it ([`Compiler::common_words`]).
     common_word: Option<CommonWord<'a>>,
+    /// Passages holding a folded word: a word no passage holds is split
+    /// into two that passages hold ([`Compiler::splitting_unknown`]).
+    word_count: Option<(WordCount<'a>, Adjacent<'a>)>,
     /// The positive phrases of several words, as written.
     phrases: Vec<String>,
     /// See [`Compiled::lang_filters`].
@@ -286,6 +298,48 @@ pub struct Compiler<'a> {
     /// The query's one language was detected among the index's (not asked
     /// for, not the index's only one): see [`Compiler::detected`].
     detected: bool,
+}
+
+/// Fewest characters (graphemes) of each half of a split word
+/// ([`Compiler::splitting_unknown`]): Arabic's `في`, `من`.
+const MIN_SPLIT_CHARS: usize = 2;
+
+/// Fewest characters (graphemes) of a word that is split: a short word
+/// no passage holds is a name or a rare word more often than two words
+/// run together (`Baka` is not `ba` + `ka`).
+const MIN_SPLIT_WORD_CHARS: usize = 5;
+
+/// The split of `word` into two halves (as written) whose folded forms
+/// passages hold, the rarer half as frequent as can be.
+fn best_split<'w>(
+    word: &'w str,
+    count: WordCount<'_>,
+    adjacent: Adjacent<'_>,
+) -> Option<(&'w str, &'w str)> {
+    // Between characters as a reader counts them: a mark stays on its
+    // letter (Yoruba `bọ́dì` is not `bọ` + `́dì`).
+    let bounds: Vec<usize> = word.grapheme_indices(true).map(|(i, _)| i).collect();
+    if bounds.len() < MIN_SPLIT_WORD_CHARS.max(2 * MIN_SPLIT_CHARS) {
+        return None;
+    }
+    let mut found: Vec<(u64, usize)> = Vec::new();
+    for &at in &bounds[MIN_SPLIT_CHARS..=bounds.len() - MIN_SPLIT_CHARS] {
+        let (a, b) = word.split_at(at);
+        let left = count(&fold::fold(a));
+        if left == 0 {
+            continue;
+        }
+        let both = left.min(count(&fold::fold(b)));
+        if both > 0 {
+            found.push((both, at));
+        }
+    }
+    // Stable: of equally frequent halves, the earlier split first.
+    found.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
+    found
+        .into_iter()
+        .map(|(_, at)| word.split_at(at))
+        .find(|(a, b)| adjacent(&fold::fold(a), &fold::fold(b)))
 }
 
 /// One position of analyzed query text: its exact terms, and the word as
@@ -494,6 +548,7 @@ impl<'a> Compiler<'a> {
             detected: false,
             common_gram: None,
             common_word: None,
+            word_count: None,
         }
     }
 
@@ -506,6 +561,54 @@ impl<'a> Compiler<'a> {
     pub fn common_words(mut self, common: CommonWord<'a>) -> Self {
         self.common_word = Some(common);
         self
+    }
+
+    /// A word that no passage holds (its folded form), but that reads as
+    /// two words passages hold, is searched as those two: words run
+    /// together by a missing space (`النوابفي`, `covid19`, `newyork`).
+    /// Split where the rarer half is most frequent; each half at least
+    /// [`MIN_SPLIT_CHARS`] chars; a word with a stem some passage holds
+    /// (an inflection the index has not seen) is not split.
+    pub fn splitting_unknown(mut self, count: WordCount<'a>, adjacent: Adjacent<'a>) -> Self {
+        self.word_count = Some((count, adjacent));
+        self
+    }
+
+    /// `units` with each word no passage holds split as
+    /// [`Compiler::splitting_unknown`] says, in an optional clause (a
+    /// required or excluded word, `+word` `-word`, stays as written); a
+    /// warning says so.
+    fn split_unknown(&mut self, units: Vec<Unit>, positive: bool) -> Vec<Unit> {
+        let Some((count, adjacent)) = self.word_count.filter(|_| positive && !self.required) else {
+            return units;
+        };
+        let mut out = Vec::with_capacity(units.len());
+        for unit in units {
+            let split = match &unit.stem_source {
+                Some(word) if count(&unit.exact[0]) == 0 => best_split(word, count, adjacent)
+                    .filter(|_| {
+                        !self.stem_langs.iter().any(|l| {
+                            Analyzer::for_lang(Some(l))
+                                .stem_term(word)
+                                .is_some_and(|stem| count(&stem) > 0)
+                        })
+                    }),
+                _ => None,
+            };
+            let (Some((a, b)), Some(word)) = (split, &unit.stem_source) else {
+                out.push(unit);
+                continue;
+            };
+            self.warnings.push(format!(
+                "no passage has {word:?}; searched {:?} instead",
+                format!("{a} {b}")
+            ));
+            out.extend([a, b].map(|half| Unit {
+                exact: vec![fold::fold(half)],
+                stem_source: Some(half.to_string()),
+            }));
+        }
+        out
     }
 
     fn is_stop(&self, lang: &str, word: &str) -> bool {
@@ -612,6 +715,7 @@ impl<'a> Compiler<'a> {
             let mut again = Compiler::new(self.fields, std::mem::take(&mut self.stem_langs));
             again.keep_stop_words = true;
             again.common_gram = self.common_gram;
+            again.word_count = self.word_count;
             again.detected = self.detected;
             again.phrases_as_words = self.phrases_as_words;
             return again.compile_with(text, shortcut);
@@ -669,7 +773,8 @@ impl<'a> Compiler<'a> {
                 }
             })
             .collect();
-        let units = self.without_stop_words(units(&cleaned, self.query_lang()), true);
+        let units = self.split_unknown(units(&cleaned, self.query_lang()), true);
+        let units = self.without_stop_words(units, true);
         let groups: Vec<Box<dyn Query>> = units
             .iter()
             .filter(|u| !matches!(u.exact[0].as_str(), "and" | "or" | "not"))
@@ -924,6 +1029,7 @@ impl<'a> Compiler<'a> {
                 .collect();
             return should(subs);
         }
+        let units = self.split_unknown(units, positive);
         let groups = self
             .without_stop_words(units, positive)
             .iter()
@@ -1369,6 +1475,92 @@ mod tests {
             words(vec!["sw", "en"], "watoto na"),
             ["en:na", "en:watoto", "na", "watoto"]
         );
+    }
+
+    /// Passages per folded word, of a small index; pairs that some
+    /// passage holds next to each other.
+    fn vocabulary() -> (impl Fn(&str) -> u64, impl Fn(&str, &str) -> bool) {
+        let counts = [
+            ("national", 9),
+            ("assembly", 7),
+            ("nation", 3),
+            ("alassembly", 1),
+            ("في", 900),
+            ("النواب", 3),
+            ("ba", 50),
+            ("ka", 40),
+            ("bọ", 20),
+            ("di", 30),
+            ("en:run", 4),
+            ("ru", 5),
+            ("nning", 2),
+        ];
+        let count = move |w: &str| counts.iter().find(|(k, _)| *k == w).map_or(0, |(_, n)| *n);
+        let pairs = [
+            ("national", "assembly"),
+            ("nation", "alassembly"),
+            ("النواب", "في"),
+            ("ba", "ka"),
+            ("bọ", "di"),
+            ("ru", "nning"),
+        ];
+        let adjacent = move |a: &str, b: &str| pairs.contains(&(a, b));
+        (count, adjacent)
+    }
+
+    #[test]
+    fn a_word_no_passage_has_is_split_where_two_words_meet_in_passages() {
+        let (count, adjacent) = vocabulary();
+        let split = |w| best_split(w, &count, &adjacent);
+        // The rarer half as frequent as can be: national + assembly (7),
+        // not nation + alassembly (1); the halves as written.
+        assert_eq!(split("NationalAssembly"), Some(("National", "Assembly")));
+        assert_eq!(split("النوابفي"), Some(("النواب", "في")));
+        // Two known words that no passage holds side by side: not split.
+        assert_eq!(split("assemblynational"), None);
+        // Too short to be two words (`Baka`), nor split inside a letter
+        // with its marks: `bọ́dì` is four characters.
+        assert_eq!(split("baka"), None);
+        assert_eq!(split("bọ́dì"), None);
+    }
+
+    #[test]
+    fn only_an_optional_word_without_a_known_stem_is_split_with_a_warning() {
+        let (_, fields) = crate::schema::build();
+        let (count, adjacent) = vocabulary();
+        let compiled = |langs: Vec<&'static str>, text: &str| {
+            Compiler::new(&fields, langs)
+                .splitting_unknown(&count, &adjacent)
+                .compile(text)
+        };
+        let words = |langs, text| sorted_terms(&*compiled(langs, text).query, |t| !is_gram(t));
+        let c = compiled(vec![], "nationalassembly guaido");
+        assert_eq!(
+            c.warnings,
+            ["no passage has \"nationalassembly\"; searched \"national assembly\" instead"]
+        );
+        assert_eq!(
+            sorted_terms(&*c.query, |t| !is_gram(t)),
+            ["assembly", "guaido", "national"]
+        );
+        assert!(c.highlight.terms.contains("assembly"));
+        // Required, excluded or quoted: as written.
+        assert_eq!(
+            words(vec![], "+nationalassembly guaido"),
+            ["guaido", "nationalassembly"]
+        );
+        assert_eq!(
+            words(vec![], "guaido -nationalassembly"),
+            ["guaido", "nationalassembly"]
+        );
+        assert_eq!(
+            words(vec![], "\"nationalassembly guaido\""),
+            ["guaido", "nationalassembly"]
+        );
+        // An inflection whose stem passages hold (`running`: `en:run`)
+        // is searched by its stem, not as `ru` + `nning`.
+        assert_eq!(words(vec!["en"], "running"), ["en:run", "running"]);
+        assert!(compiled(vec!["en"], "running").warnings.is_empty());
     }
 
     #[test]

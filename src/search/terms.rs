@@ -206,6 +206,26 @@ pub(crate) fn doc_freq_both(searcher: &Searcher, a: &Term, b: &Term) -> tantivy:
     Ok(n)
 }
 
+/// Whether some passage of `searchers` holds `a` right before `b` (two
+/// terms of one field with positions), deleted passages included.
+pub(crate) fn adjacent_anywhere(
+    searchers: &[Searcher],
+    a: &Term,
+    b: &Term,
+) -> tantivy::Result<bool> {
+    use tantivy::query::{EnableScoring, PhraseQuery, Query};
+    let phrase = PhraseQuery::new(vec![a.clone(), b.clone()]);
+    for searcher in searchers {
+        let weight = phrase.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        for reader in searcher.segment_readers() {
+            if weight.scorer(reader, 1.0)?.doc() != tantivy::TERMINATED {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
 /// The postings of `term` in `reader`, `None` when the segment lacks it.
 pub(crate) fn postings(
     reader: &SegmentReader,

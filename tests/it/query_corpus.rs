@@ -586,6 +586,37 @@ fn a_phrase_nothing_has_is_searched_as_its_words_with_a_warning() {
 }
 
 #[test]
+fn a_word_run_together_is_searched_as_the_two_words_passages_hold() {
+    let idx = TestIndex::corpus();
+    // No passage has "nationalguard"; "national" and "guard" stand side by
+    // side in five.
+    let resp = idx.query("nationalguard", &["--limit", "100"]);
+    assert_eq!(
+        resp.warnings,
+        ["no passage has \"nationalguard\"; searched \"national guard\" instead"]
+    );
+    let words = idx.query("national guard", &["--limit", "100"]);
+    assert!(words.warnings.is_empty(), "{:?}", words.warnings);
+    assert_eq!(resp.total, words.total);
+    assert_eq!(ranking(&resp), ranking(&words));
+    let ana = resp
+        .hits
+        .iter()
+        .find(|h| handle(h) == Some("AnaVHerrero"))
+        .expect("the AnaVHerrero tweet");
+    let spans: Vec<(usize, usize)> = (ana.passage.highlights.iter())
+        .map(|h| (h.start, h.end))
+        .collect();
+    assert_eq!(spans[..2], [(0, 8), (9, 14)], "{:?}", ana.passage.text);
+    // A word some passage has, and a required word, stay as written.
+    let known = idx.query("Guaido", &[]);
+    assert!(known.warnings.is_empty(), "{:?}", known.warnings);
+    let required = idx.query("+nationalguard Guaido", &[]);
+    assert!(required.warnings.is_empty(), "{:?}", required.warnings);
+    assert_eq!(required.total, 0);
+}
+
+#[test]
 fn a_label_before_a_colon_is_a_word_not_a_field() {
     let idx = TestIndex::corpus();
     // A pasted headline: "Venezuela: …" is not a field named Venezuela.
