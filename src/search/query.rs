@@ -309,6 +309,11 @@ const MIN_SPLIT_CHARS: usize = 2;
 /// run together (`Baka` is not `ba` + `ka`).
 const MIN_SPLIT_WORD_CHARS: usize = 5;
 
+/// Most characters (graphemes) of a word that is split: two words run
+/// together are seldom longer, and each split point costs dictionary
+/// lookups (a pasted token of thousands of characters is not tried).
+const MAX_SPLIT_WORD_CHARS: usize = 40;
+
 /// The split of `word` into two halves (as written) whose folded forms
 /// passages hold, the rarer half as frequent as can be.
 fn best_split<'w>(
@@ -319,7 +324,9 @@ fn best_split<'w>(
     // Between characters as a reader counts them: a mark stays on its
     // letter (Yoruba `bọ́dì` is not `bọ` + `́dì`).
     let bounds: Vec<usize> = word.grapheme_indices(true).map(|(i, _)| i).collect();
-    if bounds.len() < MIN_SPLIT_WORD_CHARS.max(2 * MIN_SPLIT_CHARS) {
+    if bounds.len() < MIN_SPLIT_WORD_CHARS.max(2 * MIN_SPLIT_CHARS)
+        || bounds.len() > MAX_SPLIT_WORD_CHARS
+    {
         return None;
     }
     let mut found: Vec<(u64, usize)> = Vec::new();
@@ -1522,6 +1529,20 @@ mod tests {
         // with its marks: `bọ́dì` is four characters.
         assert_eq!(split("baka"), None);
         assert_eq!(split("bọ́dì"), None);
+        // A word longer than two run together (a pasted token) is not
+        // tried: no lookup at all.
+        let asked = std::cell::Cell::new(0);
+        let counting = |w: &str| {
+            asked.set(asked.get() + 1);
+            count(w)
+        };
+        let long = "national".repeat(500) + "assembly";
+        assert_eq!(best_split(&long, &counting, &adjacent), None);
+        assert_eq!(asked.get(), 0);
+        let forty = format!("national{}assembly", "x".repeat(24));
+        assert_eq!(forty.chars().count(), MAX_SPLIT_WORD_CHARS);
+        assert_eq!(best_split(&forty, &counting, &adjacent), None);
+        assert!(asked.get() > 0);
     }
 
     #[test]
