@@ -706,7 +706,16 @@ impl<'a> Compiler<'a> {
         } else {
             let text = &*without_stray_syntax(text);
             match tantivy::query_grammar::parse_query(text) {
-                Ok(ast) => self.ast(&ast, true),
+                Ok(ast) => {
+                    // The grammar reads a lone `+word` as `word` (one
+                    // clause): it is still required, as typed.
+                    let lone_required =
+                        matches!(ast, UserInputAst::Leaf(_)) && text.trim_start().starts_with('+');
+                    let required = std::mem::replace(&mut self.required, lone_required);
+                    let q = self.ast(&ast, true);
+                    self.required = required;
+                    q
+                }
                 Err(_) => {
                     self.warnings.push(format!(
                         "query syntax error in {}; searched the plain words instead",
@@ -1566,6 +1575,7 @@ mod tests {
         );
         assert!(c.highlight.terms.contains("assembly"));
         // Required, excluded or quoted: as written.
+        assert_eq!(words(vec![], "+nationalassembly"), ["nationalassembly"]);
         assert_eq!(
             words(vec![], "+nationalassembly guaido"),
             ["guaido", "nationalassembly"]

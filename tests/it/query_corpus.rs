@@ -611,9 +611,15 @@ fn a_word_run_together_is_searched_as_the_two_words_passages_hold() {
     // A word some passage has, and a required word, stay as written.
     let known = idx.query("Guaido", &[]);
     assert!(known.warnings.is_empty(), "{:?}", known.warnings);
-    let required = idx.query("+nationalguard Guaido", &[]);
-    assert!(required.warnings.is_empty(), "{:?}", required.warnings);
-    assert_eq!(required.total, 0);
+    for query in ["+nationalguard Guaido", "+nationalguard"] {
+        let required = idx.query(query, &[]);
+        assert!(
+            required.warnings.is_empty(),
+            "{query}: {:?}",
+            required.warnings
+        );
+        assert_eq!(required.total, 0, "{query}");
+    }
 }
 
 #[test]
