@@ -571,10 +571,13 @@ impl<'a> Compiler<'a> {
     }
 
     /// A word that no passage holds (its folded form), but that reads as
-    /// two words passages hold, is searched as those two: words run
-    /// together by a missing space (`النوابفي`, `covid19`, `newyork`).
-    /// Split where the rarer half is most frequent; each half at least
-    /// [`MIN_SPLIT_CHARS`] chars; a word with a stem some passage holds
+    /// two words passages hold side by side, is searched as those two:
+    /// words run together by a missing space (`النوابفي`, `newyork`).
+    /// `count` gives a folded word's passages, `adjacent` whether some
+    /// passage holds one folded word right before another. Of the splits
+    /// whose halves (each at least [`MIN_SPLIT_CHARS`] graphemes) passages
+    /// hold, the one whose rarer half is most frequent among those some
+    /// passage holds side by side; a word with a stem some passage holds
     /// (an inflection the index has not seen) is not split.
     pub fn splitting_unknown(mut self, count: WordCount<'a>, adjacent: Adjacent<'a>) -> Self {
         self.word_count = Some((count, adjacent));
