@@ -1313,6 +1313,36 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Any text, every part of it a known word that stands next to any
+        /// other: a split is two halves that make the word, at a grapheme
+        /// boundary, each of at least the fewest graphemes, and only of a
+        /// word within the bounds; nothing panics.
+        #[test]
+        fn a_split_is_two_halves_of_the_word_at_grapheme_boundaries(
+            word in "(\\PC|[\u{300}-\u{36f}\u{200d}\u{fe0f}]){0,50}",
+        ) {
+            // Every folded form is a word some passage holds, next to any.
+            let count = |w: &str| u64::from(!w.is_empty());
+            let adjacent = |_: &str, _: &str| true;
+            let bounds: Vec<usize> = word.grapheme_indices(true).map(|(i, _)| i).collect();
+            let n = bounds.len();
+            let splittable = (MIN_SPLIT_WORD_CHARS..=MAX_SPLIT_WORD_CHARS).contains(&n)
+                && bounds[MIN_SPLIT_CHARS..=n - MIN_SPLIT_CHARS].iter().any(|&at| {
+                    let (a, b) = word.split_at(at);
+                    !fold::fold(a).is_empty() && !fold::fold(b).is_empty()
+                });
+            let split = best_split(&word, &count, &adjacent);
+            proptest::prop_assert_eq!(split.is_some(), splittable);
+            if let Some((a, b)) = split {
+                proptest::prop_assert_eq!(format!("{a}{b}"), word.clone());
+                proptest::prop_assert!(bounds.contains(&a.len()));
+                proptest::prop_assert!(a.graphemes(true).count() >= MIN_SPLIT_CHARS);
+                proptest::prop_assert!(b.graphemes(true).count() >= MIN_SPLIT_CHARS);
+            }
+        }
+    }
+
+    proptest::proptest! {
         /// Stray quotes and labels are replaced, never anything else: the
         /// text keeps its length and every other char.
         #[test]
