@@ -558,20 +558,29 @@ fn ranking(resp: &Response) -> Vec<(String, f32)> {
         .collect()
 }
 
+/// `query`'s answer, which warns `warning` and ranks as `words` do
+/// (they warn nothing).
+fn answered_as(idx: &TestIndex, query: &str, warning: &str, words: &str) -> Response {
+    let resp = idx.query(query, &["--limit", "100"]);
+    assert_eq!(resp.warnings, [warning]);
+    let plain = idx.query(words, &["--limit", "100"]);
+    assert!(plain.warnings.is_empty(), "{:?}", plain.warnings);
+    assert_eq!(resp.total, plain.total);
+    assert_eq!(ranking(&resp), ranking(&plain));
+    resp
+}
+
 #[test]
 fn a_phrase_nothing_has_is_searched_as_its_words_with_a_warning() {
     let idx = TestIndex::corpus();
     // The words occur ("National Guard"), never in this order.
-    let resp = idx.query("\"Guard National\"", &["--limit", "100"]);
-    assert_eq!(
-        resp.warnings,
-        ["no passage has \"Guard National\"; searched the words instead"]
+    let resp = answered_as(
+        &idx,
+        "\"Guard National\"",
+        "no passage has \"Guard National\"; searched the words instead",
+        "Guard National",
     );
-    let words = idx.query("Guard National", &["--limit", "100"]);
-    assert!(words.warnings.is_empty(), "{:?}", words.warnings);
     assert!(resp.total > 5, "{}", resp.total);
-    assert_eq!(resp.total, words.total);
-    assert_eq!(ranking(&resp), ranking(&words));
     // Highlights are the words, not a phrase span.
     let top = &resp.hits[0];
     assert!(
@@ -590,15 +599,12 @@ fn a_word_run_together_is_searched_as_the_two_words_passages_hold() {
     let idx = TestIndex::corpus();
     // No passage has "nationalguard"; "national" and "guard" stand side by
     // side in five.
-    let resp = idx.query("nationalguard", &["--limit", "100"]);
-    assert_eq!(
-        resp.warnings,
-        ["no passage has \"nationalguard\"; searched \"national guard\" instead"]
+    let resp = answered_as(
+        &idx,
+        "nationalguard",
+        "no passage has \"nationalguard\"; searched \"national guard\" instead",
+        "national guard",
     );
-    let words = idx.query("national guard", &["--limit", "100"]);
-    assert!(words.warnings.is_empty(), "{:?}", words.warnings);
-    assert_eq!(resp.total, words.total);
-    assert_eq!(ranking(&resp), ranking(&words));
     let ana = resp
         .hits
         .iter()
