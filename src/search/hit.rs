@@ -112,7 +112,8 @@ pub struct Response {
     pub query_lang: Option<QueryLang>,
     /// The query's words left out as stop words of `query_lang` (its stop
     /// list's, or a word in more than half of its passages in the indexes
-    /// searched), lower-cased as written, each once, in query order: not
+    /// searched), lower-cased as written (a half of a word searched as two,
+    /// as the `warnings` name it), each once, in query order: not
     /// matched, scored or highlighted. Empty when none (a query of stop
     /// words only, a phrase and a `+word` keep them). Output written before
     /// the field existed lacks it: it reads as empty.

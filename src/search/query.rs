@@ -229,8 +229,8 @@ pub struct Compiled {
     /// (normalized codes), for the engine to say which no passage is in.
     pub lang_filters: Vec<String>,
     /// The query's words left out as stop words of its language, as
-    /// written (lower-cased), each once, in query order
-    /// ([`crate::search::Response::stop_words`]).
+    /// written (lower-cased; a half of a word split in two as that half),
+    /// each once, in query order ([`crate::search::Response::stop_words`]).
     pub stop_words: Vec<String>,
 }
 
@@ -1048,7 +1048,12 @@ impl<'a> Compiler<'a> {
                 .collect();
             return should(subs);
         }
-        let units = self.split_unknown(units, positive);
+        // A quoted word is asked for as written: not split.
+        let units = if quoted {
+            units
+        } else {
+            self.split_unknown(units, positive)
+        };
         let groups = self
             .without_stop_words(units, positive)
             .iter()
@@ -1619,6 +1624,10 @@ mod tests {
         );
         assert_eq!(
             words(vec![], "\"nationalassembly guaido\""),
+            ["guaido", "nationalassembly"]
+        );
+        assert_eq!(
+            words(vec![], "\"nationalassembly\" guaido"),
             ["guaido", "nationalassembly"]
         );
         // An inflection whose stem passages hold (`running`: `en:run`)

@@ -287,8 +287,6 @@ mod tests {
     use super::*;
     use crate::index::writer::{self, IndexOptions};
 
-    /// An index of JSON Lines `lines`, in a folder that lives as long as
-    /// the first value.
     /// An index of one record per `(lang, body)`, ids `r0`, `r1` …
     fn index_of_records(
         records: &[(&str, &str)],
@@ -301,6 +299,8 @@ mod tests {
         index_of(&lines)
     }
 
+    /// An index of JSON Lines `lines`, in a folder that lives as long as
+    /// the first value.
     fn index_of(lines: &[String]) -> (tempfile::TempDir, crate::index::GazetteIndex) {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("records.jsonl");
