@@ -1031,6 +1031,14 @@ mod tests {
         assert!((score(apfel().within(few)) - floor).abs() < 1e-5);
     }
 
+    /// Scores from 0.01 to 30 in hundredths. An integer range mapped to a
+    /// float, not a float range: proptest 1.12's `f32` range sampler can
+    /// fail its own assertion (`self.low - result < initial.step`,
+    /// float_samplers.rs) under rand 0.10, which made this test flaky.
+    fn score_strategy() -> impl proptest::strategy::Strategy<Value = f32> {
+        proptest::strategy::Strategy::prop_map(1u32..3000, |c| c as f32 / 100.0)
+    }
+
     proptest::proptest! {
         /// The sorted (sparse) sums are the dense accumulator's, bit for
         /// bit: the same words' best forms, added in the same order.
@@ -1038,7 +1046,7 @@ mod tests {
         fn sparse_and_dense_sums_agree(
             groups in proptest::collection::vec((0u32..5, proptest::bool::weighted(0.3)), 1..8),
             lists in proptest::collection::vec(
-                proptest::collection::btree_map(0u32..300, 0.01f32..30.0, 0..40), 8),
+                proptest::collection::btree_map(0u32..300, score_strategy(), 0..40), 8),
         ) {
             let terms: Vec<TermWeight> = groups
                 .iter()
