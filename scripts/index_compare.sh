@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Indexing CPU (user + system), wall time and index size of several builds
 # on the news + tweets mix of ../shared/corpora (the records bench.sh
-# indexes): medians of ROUNDS rounds, builds alternating, each indexing
-# into a fresh folder; ratios to the first build.
+# indexes, or the FILES given): medians of ROUNDS rounds, builds
+# alternating, each indexing into a fresh folder; ratios to the first
+# build.
 # Usage: scripts/index_compare.sh ROUNDS NAME=BINARY...
 #   e.g. scripts/index_compare.sh 3 filing=/tmp/gazette-07d51d1 now=target/release/gazette
 set -euo pipefail
@@ -16,6 +17,9 @@ cd "$(dirname "$0")/.."
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 C=../shared/corpora
 MIX=("$C"/news-*/news.jsonl.gz "$C/tweets-xlmt/tweets.jsonl.gz")
+# FILES: other records instead of the mix (paths from the project's root),
+# e.g. FILES="$C/news-reuters21578/news.jsonl.gz $C/news-fakebr-pt/news.jsonl.gz"
+if [ -n "${FILES:-}" ]; then read -r -a MIX <<< "$FILES"; fi
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 # Each binary copied afresh, all alike: a 130 MB binary written long ago
