@@ -124,3 +124,14 @@ ids = [q for q, _ in queries]
 nd = lambda r: 1 / math.log2(r + 1) if r else 0.0
 test("nDCG@10", [ours[q][0] for q in ids], [nd(peer_ranks[q]) for q in ids])
 test("MRR@10", [ours[q][1] for q in ids], [1 / peer_ranks[q] if peer_ranks[q] else 0.0 for q in ids])
+# By source (the query id's third part: hl-en-reuters21578-12 -> reuters21578),
+# when the language's queries come from more than one.
+sources = sorted({q.split("-")[2] for q in ids})
+if len(sources) > 1:
+    for src in sources:
+        sub = [q for q in ids if q.split("-")[2] == src]
+        n = len(sub)
+        print(f"{lang} {src} ({n} queries): nDCG@10 / MRR@10 gazette "
+              f"{sum(ours[q][0] for q in sub) / n:.4f} / {sum(ours[q][1] for q in sub) / n:.4f}, {peer} "
+              f"{sum(nd(peer_ranks[q]) for q in sub) / n:.4f} / "
+              f"{sum(1 / peer_ranks[q] if peer_ranks[q] else 0.0 for q in sub) / n:.4f}")
